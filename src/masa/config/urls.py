@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("masa.core.urls")),
+    path("children/", include("masa.people.urls")),
+]
+
+handler400 = "masa.core.views.bad_request"
+handler403 = "masa.core.views.forbidden"
+handler404 = "masa.core.views.not_found"
+handler500 = "masa.core.views.server_error"

@@ -1,0 +1,66 @@
+"""Every view declares who may reach it. AccessRuleMiddleware enforces the declaration.
+
+A view without a declaration is refused (deny by default), and tests/core/test_url_rules.py
+walks the URL configuration and fails on any route that has none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from .permissions import Permission
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
+
+
+class Stage(StrEnum):
+    PUBLIC = "public"  # anyone, signed in or not
+    PASSWORD = "password"  # password accepted, second factor may still be due (2FA pages)
+    SIGNED_IN = "signed_in"  # fully signed in (with 2FA where the role requires it)
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    stage: Stage
+    permission: Permission | None = None
+
+    def describe(self) -> str:
+        if self.stage is Stage.PUBLIC:
+            return "public"
+        if self.stage is Stage.PASSWORD:
+            return "password accepted (two-factor pending)"
+        return f"permission: {self.permission}" if self.permission else "any signed-in user"
+
+
+ATTRIBUTE = "masa_access_rule"
+
+
+def _declare(rule: AccessRule) -> Callable[[ViewFunc], ViewFunc]:
+    def decorator(view: ViewFunc) -> ViewFunc:
+        setattr(view, ATTRIBUTE, rule)
+        return view
+
+    return decorator
+
+
+def public(view: ViewFunc) -> ViewFunc:
+    return _declare(AccessRule(Stage.PUBLIC))(view)
+
+
+def password_stage(view: ViewFunc) -> ViewFunc:
+    return _declare(AccessRule(Stage.PASSWORD))(view)
+
+
+def signed_in(view: ViewFunc) -> ViewFunc:
+    return _declare(AccessRule(Stage.SIGNED_IN))(view)
+
+
+def requires(permission: Permission) -> Callable[[ViewFunc], ViewFunc]:
+    return _declare(AccessRule(Stage.SIGNED_IN, permission))
+
+
+def access_rule_of(view: Callable[..., Any]) -> AccessRule | None:
+    return getattr(view, ATTRIBUTE, None)

@@ -1,0 +1,43 @@
+"""Service navigation by role: a user sees only the sections their permissions open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from .permissions import Permission
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    url_name: str
+    permission: Permission | None  # None: every signed-in user
+
+
+NAV_ITEMS = [
+    NavItem("Home", "core:dashboard", None),
+    NavItem("Children", "people:child-list", Permission.VIEW_CHILD_RECORDS),
+    NavItem("Emergency access reviews", "core:break-glass-review", Permission.REVIEW_BREAK_GLASS),
+    NavItem("Partnership", "core:partnership", Permission.VIEW_PARTNERSHIP_OVERVIEW),
+    NavItem("Audit log", "core:audit-log", Permission.VIEW_AUDIT_LOG),
+    NavItem("Users", "core:user-list", Permission.MANAGE_USERS),
+    NavItem("Bank holidays", "core:bank-holidays", Permission.MANAGE_CALENDAR),
+    NavItem("Roles", "core:roles", None),
+]
+
+
+def service_navigation(request: HttpRequest) -> list[dict[str, object]]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items: list[dict[str, object]] = []
+    for item in NAV_ITEMS:
+        if item.permission is not None and not user.has_masa_permission(item.permission):
+            continue
+        href = reverse(item.url_name)
+        current = request.path == href or (href != "/" and request.path.startswith(href))
+        items.append({"href": href, "text": item.text, "active": current})
+    return items

@@ -1,0 +1,194 @@
+"""Roles and permissions, defined in code, each with a plain-English description.
+
+The roles page (/roles/) renders these definitions for information-governance reviewers, and
+docs/permission-matrix.csv states, role by role, what each page answers; a test reads it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Permission(StrEnum):
+    VIEW_CHILD_RECORDS = "view_child_records"
+    EDIT_CHILD_RECORDS = "edit_child_records"
+    APPROVE_ACCESS_GRANTS = "approve_access_grants"
+    BREAK_GLASS = "break_glass"
+    REVIEW_BREAK_GLASS = "review_break_glass"
+    VIEW_RECORD_ACCESS_REPORT = "view_record_access_report"
+    VIEW_AUDIT_LOG = "view_audit_log"
+    MANAGE_USERS = "manage_users"
+    MANAGE_CALENDAR = "manage_calendar"
+    VIEW_PARTNERSHIP_OVERVIEW = "view_partnership_overview"
+
+    @property
+    def description(self) -> str:
+        return PERMISSION_DESCRIPTIONS[self]
+
+    @property
+    def exposes_personal_data(self) -> bool:
+        return self in PERSONAL_DATA_PERMISSIONS
+
+
+PERMISSION_DESCRIPTIONS: dict[Permission, str] = {
+    Permission.VIEW_CHILD_RECORDS: (
+        "See the records of children their agency works with (or is granted access to). "
+        "Every view is written to the audit log."
+    ),
+    Permission.EDIT_CHILD_RECORDS: "Change the details of children they can see.",
+    Permission.APPROVE_ACCESS_GRANTS: (
+        "Give a named colleague time-limited access to one child's record, with a reason."
+    ),
+    Permission.BREAK_GLASS: (
+        "In an emergency, open a child's record outside their normal access, giving a reason. "
+        "The child's allocated worker and team managers are alerted and a manager reviews it."
+    ),
+    Permission.REVIEW_BREAK_GLASS: "Review emergency (break-glass) access and record the outcome.",
+    Permission.VIEW_RECORD_ACCESS_REPORT: (
+        "See who has viewed a child's record and when, for data protection and subject access "
+        "requests."
+    ),
+    Permission.VIEW_AUDIT_LOG: "Search and export the audit log of every change and record view.",
+    Permission.MANAGE_USERS: "See user accounts, their roles and sign-in status.",
+    Permission.MANAGE_CALENDAR: (
+        "Add a newly announced England and Wales bank holiday to the working-day calendar."
+    ),
+    Permission.VIEW_PARTNERSHIP_OVERVIEW: (
+        "See the partnership's agencies, teams and aggregate figures (no child-level data)."
+    ),
+}
+
+# Permissions that show information about identifiable people: roles holding any of these
+# must sign in with two-factor authentication.
+PERSONAL_DATA_PERMISSIONS = frozenset(
+    {
+        Permission.VIEW_CHILD_RECORDS,
+        Permission.EDIT_CHILD_RECORDS,
+        Permission.APPROVE_ACCESS_GRANTS,
+        Permission.BREAK_GLASS,
+        Permission.REVIEW_BREAK_GLASS,
+        Permission.VIEW_RECORD_ACCESS_REPORT,
+        Permission.VIEW_AUDIT_LOG,
+        Permission.MANAGE_USERS,
+    }
+)
+
+
+@dataclass(frozen=True)
+class RoleDefinition:
+    code: str
+    name: str
+    description: str
+    permissions: frozenset[Permission]
+    # Roles that see records across the whole partnership for their purpose (not scoped by
+    # agency involvement). Child pages still need VIEW_CHILD_RECORDS.
+    partnership_wide_child_access: bool = False
+
+    @property
+    def requires_two_factor(self) -> bool:
+        return any(p.exposes_personal_data for p in self.permissions)
+
+
+P = Permission
+_PRACTITIONER = frozenset({P.VIEW_CHILD_RECORDS, P.BREAK_GLASS})
+
+ROLES: dict[str, RoleDefinition] = {
+    role.code: role
+    for role in [
+        RoleDefinition(
+            "social_worker",
+            "Social worker",
+            "A children's social care practitioner who works with children and families.",
+            _PRACTITIONER | {P.EDIT_CHILD_RECORDS},
+        ),
+        RoleDefinition(
+            "team_manager",
+            "Team manager",
+            "Manages a team of practitioners; approves access and reviews emergency access.",
+            _PRACTITIONER
+            | {
+                P.EDIT_CHILD_RECORDS,
+                P.APPROVE_ACCESS_GRANTS,
+                P.REVIEW_BREAK_GLASS,
+                P.VIEW_RECORD_ACCESS_REPORT,
+            },
+        ),
+        RoleDefinition(
+            "mash_practitioner",
+            "MASH practitioner",
+            "Works in the multi-agency safeguarding hub for their own agency (children's social "
+            "care, police, health or education) and shares that agency's information.",
+            _PRACTITIONER,
+        ),
+        RoleDefinition(
+            "designated_safeguarding_lead",
+            "Designated safeguarding lead",
+            "The school's lead for safeguarding; sees children on the school's roll who are "
+            "known to the partnership.",
+            _PRACTITIONER,
+        ),
+        RoleDefinition(
+            "health_safeguarding_practitioner",
+            "Health safeguarding practitioner",
+            "A named or designated safeguarding professional in a health organisation.",
+            _PRACTITIONER,
+        ),
+        RoleDefinition(
+            "police_officer",
+            "Police officer",
+            "A police officer in a safeguarding or public protection unit.",
+            _PRACTITIONER,
+        ),
+        RoleDefinition(
+            "independent_reviewing_officer",
+            "Independent reviewing officer or conference chair",
+            "Chairs child protection conferences and children looked after reviews.",
+            _PRACTITIONER,
+        ),
+        RoleDefinition(
+            "lado",
+            "Local authority designated officer (LADO)",
+            "Manages allegations against people who work with children.",
+            _PRACTITIONER,
+        ),
+        RoleDefinition(
+            "business_manager",
+            "Partnership business manager",
+            "Runs the partnership's business unit: reviews, audits, governance and reporting.",
+            frozenset({P.VIEW_PARTNERSHIP_OVERVIEW}),
+        ),
+        RoleDefinition(
+            "data_analyst",
+            "Data analyst",
+            "Prepares DfE returns, indicators and the partnership's performance reports.",
+            frozenset({P.VIEW_PARTNERSHIP_OVERVIEW}),
+        ),
+        RoleDefinition(
+            "independent_scrutineer",
+            "Independent scrutineer",
+            "Scrutinises the partnership's arrangements; read-only, aggregate information only.",
+            frozenset({P.VIEW_PARTNERSHIP_OVERVIEW}),
+        ),
+        RoleDefinition(
+            "data_protection_officer",
+            "Data protection officer",
+            "Answers subject access requests and checks that records are viewed lawfully.",
+            frozenset({P.VIEW_RECORD_ACCESS_REPORT, P.VIEW_AUDIT_LOG}),
+            partnership_wide_child_access=False,
+        ),
+        RoleDefinition(
+            "system_administrator",
+            "System administrator",
+            "Looks after user accounts, the audit log and the working-day calendar. Cannot see "
+            "children's records.",
+            frozenset({P.MANAGE_USERS, P.VIEW_AUDIT_LOG, P.MANAGE_CALENDAR}),
+        ),
+    ]
+}
+
+ROLE_CHOICES = [(role.code, role.name) for role in ROLES.values()]
+
+
+def role_definition(code: str) -> RoleDefinition:
+    return ROLES[code]
