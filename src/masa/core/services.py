@@ -124,6 +124,12 @@ def two_factor_verify(request: HttpRequest, *, code: str) -> None:
     code = code.replace(" ", "")
     if not (code.isdigit() and len(code) == 6):
         raise ServiceError("Enter the 6-digit code from your authenticator app", field="code")
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        raise ServiceError(
+            "Too many wrong codes. Wait a few seconds, then enter the current code from your app",
+            field="code",
+        )
     if not device.verify_token(code):
         audit.record(actor=user, action=AuditAction.SIGN_IN_FAILED, object_type="user",
                      object_id=user.pk, reason="wrong two-factor code")
