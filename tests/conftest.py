@@ -67,15 +67,23 @@ def world(db: None) -> World:
     for code in ROLES:
         agency = agencies[ROLE_AGENCY_KIND[code]]
         users[code] = UserFactory(
-            username=code, role=code, agency=agency,
+            username=code,
+            role=code,
+            agency=agency,
             team=la_team if code in {"social_worker", "team_manager"} else None,
         )
-    child = ChildFactory(partnership=partnership, first_name="Kira", last_name="Holt",
-                         owning_team=la_team, allocated_worker=users["social_worker"])
+    child = ChildFactory(
+        partnership=partnership,
+        first_name="Kira",
+        last_name="Holt",
+        owning_team=la_team,
+        allocated_worker=users["social_worker"],
+    )
     for kind in (AgencyKind.POLICE, AgencyKind.HEALTH, AgencyKind.SCHOOL):
         InvolvementFactory(child=child, agency=agencies[kind])
-    la_only = ChildFactory(partnership=partnership, first_name="Jay", last_name="Moss",
-                           owning_team=la_team)
+    la_only = ChildFactory(
+        partnership=partnership, first_name="Jay", last_name="Moss", owning_team=la_team
+    )
     return World(partnership, agencies, la_team, users, child, la_only)
 
 

@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from masa.core.models import Agency, AgencyKind, Partnership, Team, User
 from masa.people.models import AgencyInvolvement, Child
 
-TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+TEST_PASSWORD = "correct-horse-battery-staple"
 
 
 class PartnershipFactory(factory.django.DjangoModelFactory):

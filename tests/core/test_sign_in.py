@@ -60,14 +60,18 @@ def test_wrong_password_shows_the_error_summary_and_keeps_the_username(world: Wo
 def test_account_locks_after_five_failures_even_for_the_right_password(world: World) -> None:
     client = Client()
     for _ in range(4):
-        assert "Enter a correct username" in sign_in(client, "police_officer", "wrong").content.decode()
+        assert (
+            "Enter a correct username"
+            in sign_in(client, "police_officer", "wrong").content.decode()
+        )
     fifth = sign_in(client, "police_officer", "wrong").content.decode()
     assert "This account is locked" in fifth
     refused = sign_in(client, "police_officer").content.decode()
     assert "This account is locked" in refused
     assert "_auth_user_id" not in client.session
-    assert AuditEvent.objects.filter(action=AuditAction.ACCOUNT_LOCKED,
-                                     object_id=str(world.users["police_officer"].pk)).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.ACCOUNT_LOCKED, object_id=str(world.users["police_officer"].pk)
+    ).exists()
 
 
 @pytest.mark.django_db
@@ -152,11 +156,17 @@ def test_sessions_time_out_after_thirty_idle_minutes() -> None:
 
 
 def _import_production(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items()
-             if k not in {"SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"}}
-    return subprocess.run(  # noqa: S603
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"}
+    }
+    return subprocess.run(
         [sys.executable, "-c", "import masa.config.settings.production"],
-        env={**clean, **env}, capture_output=True, text=True, check=False,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -164,9 +174,15 @@ def test_production_refuses_to_start_without_its_secrets() -> None:
     missing = _import_production({})
     assert missing.returncode != 0
     assert "SECRET_KEY must be set" in missing.stderr
-    weak = _import_production({"SECRET_KEY": "short", "ALLOWED_HOSTS": "x",
-                                "DATABASE_URL": "postgres://u@h/db"})
+    weak = _import_production(
+        {"SECRET_KEY": "short", "ALLOWED_HOSTS": "x", "DATABASE_URL": "postgres://u@h/db"}
+    )
     assert "at least 50 characters" in weak.stderr
-    ok = _import_production({"SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "masa.example",
-                             "DATABASE_URL": "postgres://u@h/db"})
+    ok = _import_production(
+        {
+            "SECRET_KEY": "k" * 60,
+            "ALLOWED_HOSTS": "masa.example",
+            "DATABASE_URL": "postgres://u@h/db",
+        }
+    )
     assert ok.returncode == 0, ok.stderr

@@ -1,4 +1,4 @@
-"""Editing a child: validation keeps what was typed, conflicts show both versions, drafts survive."""
+"""Editing a child: bad input keeps what was typed, conflicts show both versions, drafts survive."""
 
 from __future__ import annotations
 
@@ -11,18 +11,31 @@ from ..conftest import World
 
 
 def details(**overrides: str) -> dict[str, str]:
-    data = {"first_name": "Kira", "last_name": "Holt", "date_of_birth_day": "1",
-            "date_of_birth_month": "6", "date_of_birth_year": "2015", "sex": "F",
-            "summary": "", "version": "1"}
+    data = {
+        "first_name": "Kira",
+        "last_name": "Holt",
+        "date_of_birth_day": "1",
+        "date_of_birth_month": "6",
+        "date_of_birth_year": "2015",
+        "sex": "F",
+        "summary": "",
+        "version": "1",
+    }
     data.update(overrides)
     return data
 
 
 @pytest.mark.django_db
-def test_bad_input_is_refused_with_the_error_summary_and_nothing_is_saved(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_is_refused_with_the_error_summary_and_nothing_is_saved(
+    world: World, client_for
+) -> None:  # type: ignore[no-untyped-def]
     client = client_for("social_worker")
-    response = client.post(f"/children/{world.child.pk}/change/", details(
-        first_name="", last_name="Changed", date_of_birth_day="31", date_of_birth_month="2"))
+    response = client.post(
+        f"/children/{world.child.pk}/change/",
+        details(
+            first_name="", last_name="Changed", date_of_birth_day="31", date_of_birth_month="2"
+        ),
+    )
     body = response.content.decode()
     assert 'href="#first_name">Enter the child&#39;s first name' in body
     assert 'href="#date_of_birth_day">Date of birth must be a real date' in body
@@ -50,11 +63,16 @@ def test_second_editor_is_refused_and_shown_both_versions(world: World, client_f
 
 
 @pytest.mark.django_db
-def test_a_draft_is_kept_server_side_and_restored_then_cleared_on_save(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_a_draft_is_kept_server_side_and_restored_then_cleared_on_save(
+    world: World, client_for
+) -> None:  # type: ignore[no-untyped-def]
     client = client_for("social_worker")
     key = f"child-details-{world.child.pk}"
     client.post(f"/drafts/{key}/", details(summary="Half-written note about the home visit"))
-    assert FormDraft.objects.get(form_key=key).data["summary"] == "Half-written note about the home visit"
+    assert (
+        FormDraft.objects.get(form_key=key).data["summary"]
+        == "Half-written note about the home visit"
+    )
     page = client.get(f"/children/{world.child.pk}/change/").content.decode()
     assert "Unsaved changes restored" in page
     assert "Half-written note about the home visit" in page

@@ -44,50 +44,73 @@ def test_a_time_boxed_grant_opens_the_record_until_it_expires(world: World, clie
     url = f"/children/{world.la_only_child.pk}/"
     assert police.get(url).status_code == 404
     manager = client_for("team_manager")
-    refused = manager.post(f"/children/{world.la_only_child.pk}/give-access/", {
-        "grantee": world.users["police_officer"].pk, "reason": "joint", "days": "45"})
+    refused = manager.post(
+        f"/children/{world.la_only_child.pk}/give-access/",
+        {"grantee": world.users["police_officer"].pk, "reason": "joint", "days": "45"},
+    )
     body = refused.content.decode()
     assert "Access can be granted for between 1 and 30 days" in body
     assert "Give the reason" not in body or "at least 10 characters" in body
-    manager.post(f"/children/{world.la_only_child.pk}/give-access/", {
-        "grantee": world.users["police_officer"].pk,
-        "reason": "Joint visit planned with the public protection unit", "days": "2"})
+    manager.post(
+        f"/children/{world.la_only_child.pk}/give-access/",
+        {
+            "grantee": world.users["police_officer"].pk,
+            "reason": "Joint visit planned with the public protection unit",
+            "days": "2",
+        },
+    )
     assert police.get(url).status_code == 200
     assert Notification.objects.filter(recipient=world.users["police_officer"]).exists()
-    AccessGrant.objects.update(expires_at=timezone.now() - dt.timedelta(minutes=1),
-                               starts_at=timezone.now() - dt.timedelta(days=2))
+    AccessGrant.objects.update(
+        expires_at=timezone.now() - dt.timedelta(minutes=1),
+        starts_at=timezone.now() - dt.timedelta(days=2),
+    )
     assert police.get(url).status_code == 404
 
 
 @pytest.mark.django_db
 def test_break_glass_opens_the_record_alerts_owners_and_waits_for_review(
-    world: World, client_for  # type: ignore[no-untyped-def]
+    world: World,
+    client_for,  # type: ignore[no-untyped-def]
 ) -> None:
     police = client_for("police_officer")
-    short = police.post("/children/emergency-access/", {
-        "child_id": world.la_only_child.masa_id, "reason": "urgent"})
+    short = police.post(
+        "/children/emergency-access/", {"child_id": world.la_only_child.masa_id, "reason": "urgent"}
+    )
     assert "at least 20 characters" in short.content.decode()
     assert not BreakGlass.objects.exists()
-    unknown = police.post("/children/emergency-access/", {
-        "child_id": "C999999", "reason": "Child reported missing overnight, found by patrol"})
+    unknown = police.post(
+        "/children/emergency-access/",
+        {"child_id": "C999999", "reason": "Child reported missing overnight, found by patrol"},
+    )
     assert "No child has that masa ID" in unknown.content.decode()
-    response = police.post("/children/emergency-access/", {
-        "child_id": world.la_only_child.masa_id,
-        "reason": "Child reported missing overnight, found by patrol"})
+    response = police.post(
+        "/children/emergency-access/",
+        {
+            "child_id": world.la_only_child.masa_id,
+            "reason": "Child reported missing overnight, found by patrol",
+        },
+    )
     assert response["Location"] == f"/children/{world.la_only_child.pk}/"
     assert police.get(response["Location"]).status_code == 200
     alerted = set(Notification.objects.values_list("recipient__username", flat=True))
     assert alerted == {"team_manager"}  # the child has no allocated worker
-    assert AuditEvent.objects.filter(action=AuditAction.BREAK_GLASS,
-                                     child_id=world.la_only_child.pk).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.BREAK_GLASS, child_id=world.la_only_child.pk
+    ).exists()
 
     manager = client_for("team_manager")
-    assert "Child reported missing overnight" in manager.get("/emergency-access-reviews/").content.decode()
+    assert (
+        "Child reported missing overnight"
+        in manager.get("/emergency-access-reviews/").content.decode()
+    )
     use = BreakGlass.objects.get()
     missing_choice = manager.post("/emergency-access-reviews/", {"use_id": use.pk})
     assert "Select whether the access was appropriate" in missing_choice.content.decode()
-    manager.post("/emergency-access-reviews/", {"use_id": use.pk, f"use{use.pk}-outcome": "appropriate",
-                                                f"use{use.pk}-note": "Justified"})
+    manager.post(
+        "/emergency-access-reviews/",
+        {"use_id": use.pk, f"use{use.pk}-outcome": "appropriate", f"use{use.pk}-note": "Justified"},
+    )
     use.refresh_from_db()
     assert use.reviewed_by == world.users["team_manager"] and use.review_outcome == "appropriate"
 
@@ -100,4 +123,7 @@ def test_who_has_viewed_report_for_the_data_protection_officer(world: World, cli
     body = report.content.decode()
     assert report.status_code == 200
     assert "police_officer" in body and "designated_safeguarding_lead" in body
-    assert client_for("social_worker").get(f"/children/{world.child.pk}/who-viewed/").status_code == 403
+    assert (
+        client_for("social_worker").get(f"/children/{world.child.pk}/who-viewed/").status_code
+        == 403
+    )

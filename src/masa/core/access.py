@@ -18,7 +18,7 @@ ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
 
 class Stage(StrEnum):
     PUBLIC = "public"  # anyone, signed in or not
-    PASSWORD = "password"  # password accepted, second factor may still be due (2FA pages)
+    PASSWORD = "password"  # noqa: S105 - password accepted, second factor may be due
     SIGNED_IN = "signed_in"  # fully signed in (with 2FA where the role requires it)
 
 

@@ -36,7 +36,11 @@ class GovukDateWidget(forms.MultiWidget):
 
     def __init__(self) -> None:
         super().__init__(
-            widgets={"day": forms.TextInput(), "month": forms.TextInput(), "year": forms.TextInput()}
+            widgets={
+                "day": forms.TextInput(),
+                "month": forms.TextInput(),
+                "year": forms.TextInput(),
+            }
         )
 
     def decompress(self, value: dt.date | None) -> list[Any]:
@@ -53,9 +57,7 @@ class GovukDateField(forms.MultiValueField):
     def __init__(self, *, label: str, **kwargs: Any) -> None:
         self.label_text = label
         fields = (forms.CharField(), forms.CharField(), forms.CharField())
-        super().__init__(
-            fields=fields, label=label, require_all_fields=False, **kwargs
-        )
+        super().__init__(fields=fields, label=label, require_all_fields=False, **kwargs)
 
     def clean(self, value: Any) -> dt.date | None:
         parts = [str(part or "").strip() for part in (value or ["", "", ""])]
@@ -64,7 +66,9 @@ class GovukDateField(forms.MultiValueField):
             if self.required:
                 raise ValidationError(f"Enter {self.label_text.lower()}", code="required")
             return None
-        missing = [name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part]
+        missing = [
+            name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part
+        ]
         if missing:
             raise ValidationError(
                 f"{self.label_text} must include a {' and a '.join(missing)}", code="incomplete"
@@ -74,14 +78,19 @@ class GovukDateField(forms.MultiValueField):
         try:
             return dt.date(int(year), int(month), int(day))
         except ValueError as error:
-            raise ValidationError(f"{self.label_text} must be a real date", code="invalid") from error
+            raise ValidationError(
+                f"{self.label_text} must be a real date", code="invalid"
+            ) from error
 
     def compress(self, data_list: list[Any]) -> Any:  # clean() does the work
         return data_list
 
 
 def _label(bf: BoundField, options: dict[str, Any]) -> dict[str, Any]:
-    label: dict[str, Any] = {"text": str(bf.label), "classes": options.get("label_classes", "govuk-label--s")}
+    label: dict[str, Any] = {
+        "text": str(bf.label),
+        "classes": options.get("label_classes", "govuk-label--s"),
+    }
     if options.get("page_heading"):
         label["isPageHeading"] = True
         label["classes"] = "govuk-label--l"
@@ -94,10 +103,20 @@ def _error(bf: BoundField) -> dict[str, str] | None:
 
 def _choice_items(bf: BoundField, multiple: bool = False) -> list[dict[str, Any]]:
     value = bf.value()
-    selected = {str(v) for v in value} if multiple and value else {str(value)} if value is not None else set()
+    selected = (
+        {str(v) for v in value}
+        if multiple and value
+        else {str(value)}
+        if value is not None
+        else set()
+    )
     return [
-        {"value": str(choice_value), "text": str(choice_label), "checked": str(choice_value) in selected,
-         "selected": str(choice_value) in selected}
+        {
+            "value": str(choice_value),
+            "text": str(choice_label),
+            "checked": str(choice_value) in selected,
+            "selected": str(choice_value) in selected,
+        }
         for choice_value, choice_label in bf.field.choices  # type: ignore[attr-defined]
     ]
 
@@ -116,35 +135,43 @@ def govuk_field(bf: BoundField, **options: Any) -> tuple[str, dict[str, Any]]:
     value = bf.value()
 
     if isinstance(widget, GovukDateWidget):
-        if isinstance(value, list | tuple):
-            parts = list(value)
-        else:
-            parts = widget.decompress(value)
+        parts = list(value) if isinstance(value, list | tuple) else widget.decompress(value)
         items = []
         for suffix, part, width in zip(("day", "month", "year"), parts, (2, 2, 4), strict=True):
             has_error = bool(bf.errors)
-            items.append({
-                "id": f"{bf.html_name}_{suffix}", "name": f"{bf.html_name}_{suffix}",
-                "label": suffix.capitalize(), "value": "" if part is None else str(part),
-                "classes": f"govuk-input--width-{width}" + (" govuk-input--error" if has_error else ""),
-                "inputmode": "numeric",
-            })
+            items.append(
+                {
+                    "id": f"{bf.html_name}_{suffix}",
+                    "name": f"{bf.html_name}_{suffix}",
+                    "label": suffix.capitalize(),
+                    "value": "" if part is None else str(part),
+                    "classes": f"govuk-input--width-{width}"
+                    + (" govuk-input--error" if has_error else ""),
+                    "inputmode": "numeric",
+                }
+            )
         params.pop("name")
         params["items"] = items
-        params["fieldset"] = {"legend": {"text": str(bf.label), "classes": "govuk-fieldset__legend--s"}}
+        params["fieldset"] = {
+            "legend": {"text": str(bf.label), "classes": "govuk-fieldset__legend--s"}
+        }
         return "date", params
 
     if isinstance(widget, forms.RadioSelect):
         params.pop("id")
         params["idPrefix"] = bf.name
         params["items"] = _choice_items(bf)
-        params["fieldset"] = {"legend": {"text": str(bf.label), "classes": "govuk-fieldset__legend--s"}}
+        params["fieldset"] = {
+            "legend": {"text": str(bf.label), "classes": "govuk-fieldset__legend--s"}
+        }
         return "radios", params
     if isinstance(widget, forms.CheckboxSelectMultiple):
         params.pop("id")
         params["idPrefix"] = bf.name
         params["items"] = _choice_items(bf, multiple=True)
-        params["fieldset"] = {"legend": {"text": str(bf.label), "classes": "govuk-fieldset__legend--s"}}
+        params["fieldset"] = {
+            "legend": {"text": str(bf.label), "classes": "govuk-fieldset__legend--s"}
+        }
         return "checkboxes", params
 
     params["label"] = _label(bf, options)
@@ -188,29 +215,39 @@ def error_summary_items(form: forms.BaseForm) -> list[dict[str, str]]:
 
 
 class SignInForm(GovukForm):
-    username = forms.CharField(label="Username", max_length=150,
-                               error_messages={"required": "Enter your username"})
-    password = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False,
-                               error_messages={"required": "Enter your password"})
+    username = forms.CharField(
+        label="Username", max_length=150, error_messages={"required": "Enter your username"}
+    )
+    password = forms.CharField(
+        label="Password",
+        widget=forms.PasswordInput,
+        strip=False,
+        error_messages={"required": "Enter your password"},
+    )
 
 
 class TwoFactorForm(GovukForm):
     code = forms.CharField(
-        label="Code from your authenticator app", max_length=10,
+        label="Code from your authenticator app",
+        max_length=10,
         error_messages={"required": "Enter the 6-digit code from your authenticator app"},
     )
 
 
 class BankHolidayForm(GovukForm):
     date = GovukDateField(label="Date of the bank holiday", help_text="For example, 8 5 2023")
-    name = forms.CharField(label="Name", max_length=200,
-                           error_messages={"required": "Enter the name of the bank holiday"})
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        error_messages={"required": "Enter the name of the bank holiday"},
+    )
 
 
 class AuditSearchForm(GovukForm):
     username = forms.CharField(label="User", required=False, max_length=150)
-    child_id = forms.CharField(label="Child's masa ID", required=False, max_length=12,
-                               help_text="For example, C000123")
+    child_id = forms.CharField(
+        label="Child's masa ID", required=False, max_length=12, help_text="For example, C000123"
+    )
     date_from = GovukDateField(label="From", required=False)
     date_to = GovukDateField(label="To", required=False)
 
@@ -232,10 +269,14 @@ class AuditSearchForm(GovukForm):
 
 class BreakGlassReviewForm(GovukForm):
     outcome = forms.ChoiceField(
-        label="Was this emergency access appropriate?", widget=forms.RadioSelect,
-        choices=[("appropriate", "Yes, it was appropriate"),
-                 ("inappropriate", "No, refer it to information governance")],
+        label="Was this emergency access appropriate?",
+        widget=forms.RadioSelect,
+        choices=[
+            ("appropriate", "Yes, it was appropriate"),
+            ("inappropriate", "No, refer it to information governance"),
+        ],
         error_messages={"required": "Select whether the access was appropriate"},
     )
-    note = forms.CharField(label="Review note", widget=forms.Textarea, required=False,
-                           max_length=2000)
+    note = forms.CharField(
+        label="Review note", widget=forms.Textarea, required=False, max_length=2000
+    )

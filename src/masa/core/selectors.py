@@ -40,8 +40,8 @@ def break_glass_awaiting_review(reviewer: User) -> QuerySet[BreakGlass]:
 def record_views(child_id: int) -> QuerySet[AuditEvent]:
     """Who has viewed a child's record, newest first (for DPOs and subject access requests)."""
     return AuditEvent.objects.filter(
-        child_id=child_id, action__in=[AuditAction.VIEW, AuditAction.BREAK_GLASS,
-                                       AuditAction.EXPORT]
+        child_id=child_id,
+        action__in=[AuditAction.VIEW, AuditAction.BREAK_GLASS, AuditAction.EXPORT],
     ).select_related("actor", "actor__agency")
 
 

@@ -20,7 +20,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit
 from .calendar import forget_cached_calendar
-from .presenters import govuk_date, govuk_datetime
 from .models import (
     AccessGrant,
     AdditionalBankHoliday,
@@ -30,6 +29,7 @@ from .models import (
     Notification,
     User,
 )
+from .presenters import govuk_date, govuk_datetime
 
 
 class ServiceError(Exception):
@@ -56,11 +56,17 @@ def sign_in_with_password(request: HttpRequest, *, username: str, password: str)
     now = timezone.now()
     user = User.objects.filter(username__iexact=username.strip()).first()
     if user is not None and user.locked_until and user.locked_until > now:
-        audit.record(actor=user, action=AuditAction.SIGN_IN_FAILED, object_type="user",
-                     object_id=user.pk, reason="attempt while locked")
+        audit.record(
+            actor=user,
+            action=AuditAction.SIGN_IN_FAILED,
+            object_type="user",
+            object_id=user.pk,
+            reason="attempt while locked",
+        )
         raise ServiceError(ACCOUNT_LOCKED.format(minutes=settings.MASA_LOCKOUT_MINUTES))
-    authenticated = authenticate(request, username=user.username if user else username,
-                                 password=password)
+    authenticated = authenticate(
+        request, username=user.username if user else username, password=password
+    )
     if authenticated is None:
         if user is not None:
             _record_failed_attempt(user, now)
@@ -73,8 +79,12 @@ def sign_in_with_password(request: HttpRequest, *, username: str, password: str)
         User.objects.filter(pk=authenticated.pk).update(failed_sign_in_count=0, locked_until=None)
         login(request, authenticated)
         if not authenticated.role_definition.requires_two_factor:
-            audit.record(actor=authenticated, action=AuditAction.SIGN_IN, object_type="user",
-                         object_id=authenticated.pk)
+            audit.record(
+                actor=authenticated,
+                action=AuditAction.SIGN_IN,
+                object_type="user",
+                object_id=authenticated.pk,
+            )
     return authenticated
 
 
@@ -88,16 +98,28 @@ def _record_failed_attempt(user: User, now: dt.datetime) -> None:
             locked.failed_sign_in_count = 0
             action = AuditAction.ACCOUNT_LOCKED
         locked.save(update_fields=["failed_sign_in_count", "locked_until"])
-        audit.record(actor=locked, action=action, object_type="user", object_id=locked.pk,
-                     reason="wrong password")
+        audit.record(
+            actor=locked,
+            action=action,
+            object_type="user",
+            object_id=locked.pk,
+            reason="wrong password",
+        )
 
 
 def user_unlock(*, user: User, by: User) -> None:
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_sign_in_count=0, locked_until=None)
-        audit.record(actor=by, action=AuditAction.UPDATE, object_type="user", object_id=user.pk,
-                     object_label=user.username, before={"locked_until": str(user.locked_until)},
-                     after={"locked_until": None}, reason="unlocked by administrator")
+        audit.record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            object_type="user",
+            object_id=user.pk,
+            object_label=user.username,
+            before={"locked_until": str(user.locked_until)},
+            after={"locked_until": None},
+            reason="unlocked by administrator",
+        )
 
 
 def confirmed_totp_device(user: User) -> TOTPDevice | None:
@@ -131,8 +153,13 @@ def two_factor_verify(request: HttpRequest, *, code: str) -> None:
             field="code",
         )
     if not device.verify_token(code):
-        audit.record(actor=user, action=AuditAction.SIGN_IN_FAILED, object_type="user",
-                     object_id=user.pk, reason="wrong two-factor code")
+        audit.record(
+            actor=user,
+            action=AuditAction.SIGN_IN_FAILED,
+            object_type="user",
+            object_id=user.pk,
+            reason="wrong two-factor code",
+        )
         raise ServiceError(
             "The code is not correct or has expired. Enter the current code from your app",
             field="code",
@@ -175,18 +202,29 @@ def access_grant_create(
     now = timezone.now()
     with transaction.atomic():
         grant = AccessGrant.objects.create(
-            user=grantee, record_type=record.record_type, record_id=record.record_id,
-            reason=reason, approved_by=approver, starts_at=now,
+            user=grantee,
+            record_type=record.record_type,
+            record_id=record.record_id,
+            reason=reason,
+            approved_by=approver,
+            starts_at=now,
             expires_at=now + dt.timedelta(days=days),
         )
-        audit.record(actor=approver, action=AuditAction.ACCESS_GRANTED,
-                     object_type=record.record_type, object_id=record.record_id,
-                     object_label=record.label, child_id=record.child_id, reason=reason,
-                     after={"grantee": grantee.username, "expires_at": grant.expires_at.isoformat()})
+        audit.record(
+            actor=approver,
+            action=AuditAction.ACCESS_GRANTED,
+            object_type=record.record_type,
+            object_id=record.record_id,
+            object_label=record.label,
+            child_id=record.child_id,
+            reason=reason,
+            after={"grantee": grantee.username, "expires_at": grant.expires_at.isoformat()},
+        )
         Notification.objects.create(
-            recipient=grantee, subject=f"You have been given access to {record.label}",
+            recipient=grantee,
+            subject=f"You have been given access to {record.label}",
             body=f"{approver.display_name} gave you access until "
-                 f"{govuk_datetime(grant.expires_at)}. Reason: {reason}",
+            f"{govuk_datetime(grant.expires_at)}. Reason: {reason}",
             link=record.link,
         )
     return grant
@@ -206,20 +244,29 @@ def break_glass_start(
     now = timezone.now()
     with transaction.atomic():
         use = BreakGlass.objects.create(
-            user=user, record_type=record.record_type, record_id=record.record_id,
-            reason=reason, started_at=now,
+            user=user,
+            record_type=record.record_type,
+            record_id=record.record_id,
+            reason=reason,
+            started_at=now,
             expires_at=now + dt.timedelta(hours=settings.MASA_BREAK_GLASS_HOURS),
         )
-        audit.record(actor=user, action=AuditAction.BREAK_GLASS, object_type=record.record_type,
-                     object_id=record.record_id, object_label=record.label,
-                     child_id=record.child_id, reason=reason)
+        audit.record(
+            actor=user,
+            action=AuditAction.BREAK_GLASS,
+            object_type=record.record_type,
+            object_id=record.record_id,
+            object_label=record.label,
+            child_id=record.child_id,
+            reason=reason,
+        )
         for owner in {o.pk: o for o in owners if o.pk != user.pk}.values():
             Notification.objects.create(
                 recipient=owner,
                 subject=f"Emergency access to {record.label}",
                 body=f"{user.display_name} ({user.role_definition.name}, "
-                     f"{user.agency.name if user.agency else 'no agency'}) used emergency access. "
-                     f"Reason: {reason}",
+                f"{user.agency.name if user.agency else 'no agency'}) used emergency access. "
+                f"Reason: {reason}",
                 link=record.link,
             )
     return use
@@ -235,15 +282,22 @@ def break_glass_review(*, use: BreakGlass, reviewer: User, outcome: str, note: s
         raise ServiceError("You cannot review your own emergency access", field="outcome")
     with transaction.atomic():
         updated = BreakGlass.objects.filter(pk=use.pk, reviewed_at__isnull=True).update(
-            reviewed_by=reviewer, reviewed_at=timezone.now(), review_outcome=outcome,
+            reviewed_by=reviewer,
+            reviewed_at=timezone.now(),
+            review_outcome=outcome,
             review_note=note.strip(),
         )
         if not updated:
             raise ServiceError("This emergency access has already been reviewed")
-        audit.record(actor=reviewer, action=AuditAction.BREAK_GLASS_REVIEWED,
-                     object_type=use.record_type, object_id=use.record_id,
-                     child_id=use.record_id if use.record_type == "child" else None,
-                     after={"outcome": outcome}, reason=note.strip())
+        audit.record(
+            actor=reviewer,
+            action=AuditAction.BREAK_GLASS_REVIEWED,
+            object_type=use.record_type,
+            object_id=use.record_id,
+            child_id=use.record_id if use.record_type == "child" else None,
+            after={"outcome": outcome},
+            reason=note.strip(),
+        )
 
 
 # ---------------------------------------------------------------- drafts and notifications
@@ -279,11 +333,18 @@ def bank_holiday_add(*, by: User, date: dt.date, name: str) -> AdditionalBankHol
         raise ServiceError("A bank holiday that stops clocks must fall on a weekday", field="date")
     existing = working_day_calendar().holiday_name(date)
     if existing:
-        raise ServiceError(f"{govuk_date(date)} is already a bank holiday ({existing})", field="date")
+        raise ServiceError(
+            f"{govuk_date(date)} is already a bank holiday ({existing})", field="date"
+        )
     with transaction.atomic():
         holiday = AdditionalBankHoliday.objects.create(date=date, name=name, added_by=by)
-        audit.record(actor=by, action=AuditAction.CREATE, object_type="bank_holiday",
-                     object_id=holiday.pk, object_label=f"{name} ({date.isoformat()})",
-                     after={"date": date.isoformat(), "name": name})
+        audit.record(
+            actor=by,
+            action=AuditAction.CREATE,
+            object_type="bank_holiday",
+            object_id=holiday.pk,
+            object_label=f"{name} ({date.isoformat()})",
+            after={"date": date.isoformat(), "name": name},
+        )
         transaction.on_commit(forget_cached_calendar)
     return holiday

@@ -36,8 +36,9 @@ from .services import ServiceError
 AUDIT_PAGE_SIZE = 100
 
 
-def page(request: HttpRequest, template: str, title: str, status: int = 200,
-         **context: Any) -> HttpResponse:
+def page(
+    request: HttpRequest, template: str, title: str, status: int = 200, **context: Any
+) -> HttpResponse:
     """Render a page; any bound form with errors makes the title start with 'Error:'."""
     has_errors = any(isinstance(v, BaseForm) and v.is_bound and v.errors for v in context.values())
     context.update({"page_title": title, "page_has_errors": has_errors})
@@ -65,7 +66,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = services.sign_in_with_password(
-                request, username=form.cleaned_data["username"],
+                request,
+                username=form.cleaned_data["username"],
                 password=form.cleaned_data["password"],
             )
         except ServiceError as error:
@@ -74,7 +76,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             next_url = safe_next(request)
             if not user.role_definition.requires_two_factor:
                 return redirect(next_url)
-            target = "core:two-factor" if services.confirmed_totp_device(user) else "core:two-factor-setup"
+            target = (
+                "core:two-factor"
+                if services.confirmed_totp_device(user)
+                else "core:two-factor-setup"
+            )
             from django.urls import reverse
             from django.utils.http import urlencode
 
@@ -97,8 +103,13 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             add_service_error(form, error)
         else:
             return redirect(safe_next(request))
-    return page(request, "core/two_factor.html", "Enter your security code", form=form,
-                next=safe_next(request))
+    return page(
+        request,
+        "core/two_factor.html",
+        "Enter your security code",
+        form=form,
+        next=safe_next(request),
+    )
 
 
 @password_stage
@@ -118,12 +129,21 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Your authenticator app is set up")
             return redirect(safe_next(request))
-    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title="QR code for your authenticator app")
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(
+        scale=4, title="QR code for your authenticator app"
+    )
     import base64
 
     secret = base64.b32encode(bytes.fromhex(device.key)).decode()
-    return page(request, "core/two_factor_setup.html", "Set up two-factor authentication",
-                form=form, qr_svg=qr_svg, secret=secret, next=safe_next(request))
+    return page(
+        request,
+        "core/two_factor_setup.html",
+        "Set up two-factor authentication",
+        form=form,
+        qr_svg=qr_svg,
+        secret=secret,
+        next=safe_next(request),
+    )
 
 
 @password_stage
@@ -156,15 +176,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if user.has_masa_permission(Permission.REVIEW_BREAK_GLASS):
         context["awaiting_review"] = selectors.break_glass_awaiting_review(user).count()
     if user.has_masa_permission(Permission.MANAGE_USERS):
-        context["locked_users"] = selectors.users_in_partnership(user).filter(
-            locked_until__gt=timezone.now()).count()
+        context["locked_users"] = (
+            selectors.users_in_partnership(user).filter(locked_until__gt=timezone.now()).count()
+        )
     return page(request, "core/dashboard.html", "Home", **context)
 
 
 @signed_in
 def roles(request: HttpRequest) -> HttpResponse:
-    return page(request, "core/roles.html", "Roles and permissions", roles=ROLES.values(),
-                permissions=PERMISSION_DESCRIPTIONS)
+    return page(
+        request,
+        "core/roles.html",
+        "Roles and permissions",
+        roles=ROLES.values(),
+        permissions=PERMISSION_DESCRIPTIONS,
+    )
 
 
 @public
@@ -185,8 +211,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         services.notification_mark_read(user=user, notification_id=int(request.POST.get("id", 0)))
         return redirect("core:notifications")
-    return page(request, "core/notifications.html", "Alerts",
-                items=user.notifications.all()[:100])
+    return page(request, "core/notifications.html", "Alerts", items=user.notifications.all()[:100])
 
 
 @signed_in
@@ -209,7 +234,9 @@ def partnership(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     agencies = (
         Agency.objects.filter(partnership_id=user.partnership_id)
-        .annotate(team_count=Count("teams", distinct=True), user_count=Count("users", distinct=True))
+        .annotate(
+            team_count=Count("teams", distinct=True), user_count=Count("users", distinct=True)
+        )
         .order_by("kind", "name")
     )
     return page(request, "core/partnership.html", "Partnership", agencies=agencies)
@@ -226,9 +253,15 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         events = selectors.audit_search(**{k: v for k, v in form.cleaned_data.items() if v})
     elif form.is_bound:
         events = events.none()
-    return page(request, "core/audit_log.html", "Audit log", form=form,
-                events=events[:AUDIT_PAGE_SIZE], page_size=AUDIT_PAGE_SIZE,
-                export_query=request.GET.urlencode())
+    return page(
+        request,
+        "core/audit_log.html",
+        "Audit log",
+        form=form,
+        events=events[:AUDIT_PAGE_SIZE],
+        page_size=AUDIT_PAGE_SIZE,
+        export_query=request.GET.urlencode(),
+    )
 
 
 @requires(Permission.VIEW_AUDIT_LOG)
@@ -238,17 +271,44 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     form = AuditSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     events = selectors.audit_search(**{k: v for k, v in filters.items() if v})
-    audit.record(actor=user, action=AuditAction.EXPORT, object_type="audit_log",
-                 reason=f"audit export {request.GET.urlencode()}")
+    audit.record(
+        actor=user,
+        action=AuditAction.EXPORT,
+        object_type="audit_log",
+        reason=f"audit export {request.GET.urlencode()}",
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="masa-audit-log.csv"'
     writer = csv.writer(response)
-    writer.writerow(["when", "user", "action", "record type", "record id", "record",
-                     "child id", "before", "after", "reason"])
+    writer.writerow(
+        [
+            "when",
+            "user",
+            "action",
+            "record type",
+            "record id",
+            "record",
+            "child id",
+            "before",
+            "after",
+            "reason",
+        ]
+    )
     for event in events.iterator(chunk_size=2000):
-        writer.writerow([event.at.isoformat(), event.actor_label, event.action, event.object_type,
-                         event.object_id, event.object_label, event.child_id or "",
-                         event.before or "", event.after or "", event.reason])
+        writer.writerow(
+            [
+                event.at.isoformat(),
+                event.actor_label,
+                event.action,
+                event.object_type,
+                event.object_id,
+                event.object_label,
+                event.child_id or "",
+                event.before or "",
+                event.after or "",
+                event.reason,
+            ]
+        )
     return response
 
 
@@ -256,8 +316,13 @@ def audit_export(request: HttpRequest) -> HttpResponse:
 def user_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    return page(request, "core/user_list.html", "Users",
-                users=selectors.users_in_partnership(user), now=timezone.now())
+    return page(
+        request,
+        "core/user_list.html",
+        "Users",
+        users=selectors.users_in_partnership(user),
+        now=timezone.now(),
+    )
 
 
 @requires(Permission.MANAGE_USERS)
@@ -279,8 +344,9 @@ def bank_holidays(request: HttpRequest) -> HttpResponse:
     form = BankHolidayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.bank_holiday_add(by=user, date=form.cleaned_data["date"],
-                                      name=form.cleaned_data["name"])
+            services.bank_holiday_add(
+                by=user, date=form.cleaned_data["date"], name=form.cleaned_data["name"]
+            )
         except ServiceError as error:
             add_service_error(form, error)
         else:
@@ -289,8 +355,9 @@ def bank_holidays(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
     cal = working_day_calendar()
     added = set(AdditionalBankHoliday.objects.values_list("date", flat=True))
-    years = [(y, [(d, n, d in added) for d, n in cal.bank_holidays_in_year(y)])
-             for y in (year, year + 1)]
+    years = [
+        (y, [(d, n, d in added) for d, n in cal.bank_holidays_in_year(y)]) for y in (year, year + 1)
+    ]
     return page(request, "core/bank_holidays.html", "Bank holidays", form=form, years=years)
 
 
@@ -306,18 +373,29 @@ def break_glass_review(request: HttpRequest) -> HttpResponse:
         form = BreakGlassReviewForm(request.POST, prefix=f"use{use.pk}")
         if form.is_valid():
             try:
-                services.break_glass_review(use=use, reviewer=user, outcome=form.cleaned_data["outcome"],
-                                            note=form.cleaned_data["note"])
+                services.break_glass_review(
+                    use=use,
+                    reviewer=user,
+                    outcome=form.cleaned_data["outcome"],
+                    note=form.cleaned_data["note"],
+                )
             except ServiceError as error:
                 add_service_error(form, error)
             else:
                 messages.success(request, "Review recorded")
                 return redirect("core:break-glass-review")
         forms_by_id[use.pk] = form
-    items = [(use, forms_by_id.get(use.pk) or BreakGlassReviewForm(prefix=f"use{use.pk}"))
-             for use in pending[:50]]
-    return page(request, "core/break_glass_review.html", "Emergency access reviews", items=items,
-                **({"form": next(iter(forms_by_id.values()))} if forms_by_id else {}))
+    items = [
+        (use, forms_by_id.get(use.pk) or BreakGlassReviewForm(prefix=f"use{use.pk}"))
+        for use in pending[:50]
+    ]
+    return page(
+        request,
+        "core/break_glass_review.html",
+        "Emergency access reviews",
+        items=items,
+        **({"form": next(iter(forms_by_id.values()))} if forms_by_id else {}),
+    )
 
 
 # ---------------------------------------------------------------- errors

@@ -59,9 +59,7 @@ def child_in_partnership(user: User, child_id: int) -> Child | None:
 
 def child_owners(child: Child) -> list[User]:
     """Who is alerted about emergency access: the allocated worker and the team's managers."""
-    owners = list(
-        User.objects.filter(team=child.owning_team, role="team_manager", is_active=True)
-    )
+    owners = list(User.objects.filter(team=child.owning_team, role="team_manager", is_active=True))
     if child.allocated_worker is not None:
         owners.append(child.allocated_worker)
     return owners

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -49,8 +48,14 @@ def child_draft_key(child: Child) -> str:
 
 def child_record_view(*, user: User, child: Child) -> None:
     """Every view of a child's record is audited (who viewed it, and when)."""
-    audit.record(actor=user, action=AuditAction.VIEW, object_type=RECORD_TYPE,
-                 object_id=child.pk, object_label=child.full_name, child_id=child.pk)
+    audit.record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type=RECORD_TYPE,
+        object_id=child.pk,
+        object_label=child.full_name,
+        child_id=child.pk,
+    )
 
 
 def child_update(
@@ -62,8 +67,9 @@ def child_update(
         raise ValueError(f"Not editable: {sorted(unknown)}")
     dob = changes.get("date_of_birth")
     if isinstance(dob, dt.date) and dob > dt.date.today() + dt.timedelta(days=280):
-        raise ServiceError("Date of birth must be no more than 40 weeks in the future",
-                           field="date_of_birth")
+        raise ServiceError(
+            "Date of birth must be no more than 40 weeks in the future", field="date_of_birth"
+        )
     with transaction.atomic():
         current = Child.objects.select_for_update().get(pk=child.pk)
         if current.version != expected_version:
@@ -78,9 +84,14 @@ def child_update(
                 version=F("version") + 1, **{name: getattr(current, name) for name in changed}
             )
             audit.record(
-                actor=user, action=AuditAction.UPDATE, object_type=RECORD_TYPE,
-                object_id=current.pk, object_label=current.full_name, child_id=current.pk,
-                before={k: before[k] for k in changed}, after={k: after[k] for k in changed},
+                actor=user,
+                action=AuditAction.UPDATE,
+                object_type=RECORD_TYPE,
+                object_id=current.pk,
+                object_label=current.full_name,
+                child_id=current.pk,
+                before={k: before[k] for k in changed},
+                after={k: after[k] for k in changed},
             )
         form_draft_discard(user=user, form_key=child_draft_key(current))
     current.refresh_from_db()

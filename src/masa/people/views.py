@@ -32,8 +32,16 @@ def child_list(request: HttpRequest) -> HttpResponse:
     form = ChildSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
     children = selectors.search_children(user, query)
-    return page(request, "people/child_list.html", "Children", form=form, query=query,
-                children=children[:LIST_LIMIT], total=children.count(), limit=LIST_LIMIT)
+    return page(
+        request,
+        "people/child_list.html",
+        "Children",
+        form=form,
+        query=query,
+        children=children[:LIST_LIMIT],
+        total=children.count(),
+        limit=LIST_LIMIT,
+    )
 
 
 @requires(Permission.VIEW_CHILD_RECORDS)
@@ -41,11 +49,16 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     user = _user(request)
     child = selectors.child_for_user(user, child_id)
     services.child_record_view(user=user, child=child)
-    return page(request, "people/child_detail.html", child.full_name, child=child,
-                involvements=child.involvements.select_related("agency").order_by("started_on"),
-                can_edit=user.has_masa_permission(Permission.EDIT_CHILD_RECORDS),
-                can_grant=user.has_masa_permission(Permission.APPROVE_ACCESS_GRANTS),
-                can_see_access=user.has_masa_permission(Permission.VIEW_RECORD_ACCESS_REPORT))
+    return page(
+        request,
+        "people/child_detail.html",
+        child.full_name,
+        child=child,
+        involvements=child.involvements.select_related("agency").order_by("started_on"),
+        can_edit=user.has_masa_permission(Permission.EDIT_CHILD_RECORDS),
+        can_grant=user.has_masa_permission(Permission.APPROVE_ACCESS_GRANTS),
+        can_see_access=user.has_masa_permission(Permission.VIEW_RECORD_ACCESS_REPORT),
+    )
 
 
 @requires(Permission.EDIT_CHILD_RECORDS)
@@ -61,7 +74,9 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
             data = dict(form.cleaned_data)
             version = data.pop("version")
             try:
-                services.child_update(user=user, child=child, expected_version=version, changes=data)
+                services.child_update(
+                    user=user, child=child, expected_version=version, changes=data
+                )
             except services.EditConflict as error:
                 conflict = error.current
                 # Keep what the user typed, now against the latest version, so saving again is
@@ -74,19 +89,29 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
                 messages.success(request, "Child's details saved")
                 return redirect("people:child-detail", child_id=child.pk)
     else:
-        initial: dict[str, object] = {name: getattr(child, name) for name in services.EDITABLE_FIELDS}
+        initial: dict[str, object] = {
+            name: getattr(child, name) for name in services.EDITABLE_FIELDS
+        }
         restored_draft = FormDraft.objects.filter(user=user, form_key=draft_key).first()
         if restored_draft is not None:
             typed = restored_draft.data
             initial.update({k: v for k, v in typed.items() if k in services.EDITABLE_FIELDS})
             if any(f"date_of_birth_{p}" in typed for p in ("day", "month", "year")):
-                initial["date_of_birth"] = [typed.get(f"date_of_birth_{p}", "")
-                                            for p in ("day", "month", "year")]
+                initial["date_of_birth"] = [
+                    typed.get(f"date_of_birth_{p}", "") for p in ("day", "month", "year")
+                ]
         form = ChildDetailsForm(initial={**initial, "version": child.version})
-    return page(request, "people/child_edit.html", f"Change {child.full_name}'s details",
-                form=form, child=child, conflict=conflict, restored_draft=restored_draft,
-                draft_url=reverse("core:draft-save", args=[draft_key]),
-                conflict_rows=_conflict_rows(conflict, request) if conflict else [])
+    return page(
+        request,
+        "people/child_edit.html",
+        f"Change {child.full_name}'s details",
+        form=form,
+        child=child,
+        conflict=conflict,
+        restored_draft=restored_draft,
+        draft_url=reverse("core:draft-save", args=[draft_key]),
+        conflict_rows=_conflict_rows(conflict, request) if conflict else [],
+    )
 
 
 def _conflict_rows(current: Child, request: HttpRequest) -> list[tuple[str, str, str]]:
@@ -94,8 +119,12 @@ def _conflict_rows(current: Child, request: HttpRequest) -> list[tuple[str, str,
 
     typed = request.POST
     rows = []
-    labels = {"first_name": "First name", "last_name": "Last name", "sex": "Sex",
-              "summary": "Summary"}
+    labels = {
+        "first_name": "First name",
+        "last_name": "Last name",
+        "sex": "Sex",
+        "summary": "Summary",
+    }
     for name, label in labels.items():
         rows.append((label, typed.get(name, ""), str(getattr(current, name))))
     dob_typed = "/".join(typed.get(f"date_of_birth_{p}", "") for p in ("day", "month", "year"))
@@ -114,8 +143,13 @@ def child_access_report(request: HttpRequest, child_id: int) -> HttpResponse:
         if found is None:
             raise Http404("No child found")
         child = found
-    return page(request, "people/child_access_report.html", f"Who has viewed {child.full_name}'s record",
-                child=child, views=record_views(child.pk)[:500])
+    return page(
+        request,
+        "people/child_access_report.html",
+        f"Who has viewed {child.full_name}'s record",
+        child=child,
+        views=record_views(child.pk)[:500],
+    )
 
 
 @requires(Permission.APPROVE_ACCESS_GRANTS)
@@ -123,22 +157,28 @@ def child_grant_access(request: HttpRequest, child_id: int) -> HttpResponse:
     user = _user(request)
     child = selectors.child_for_user(user, child_id)
     colleagues = users_in_partnership(user).exclude(pk=user.pk).filter(is_active=True)
-    choices = [(str(c.pk), f"{c.display_name} – {c.role_definition.name}, {c.agency}")
-               for c in colleagues]
+    choices = [
+        (str(c.pk), f"{c.display_name} – {c.role_definition.name}, {c.agency}") for c in colleagues
+    ]
     form = AccessGrantForm(request.POST or None, colleagues=choices)
     if request.method == "POST" and form.is_valid():
         grantee = colleagues.get(pk=int(form.cleaned_data["grantee"]))
         try:
-            access_grant_create(approver=user, grantee=grantee,
-                                record=services.child_record_ref(child),
-                                reason=form.cleaned_data["reason"], days=form.cleaned_data["days"])
+            access_grant_create(
+                approver=user,
+                grantee=grantee,
+                record=services.child_record_ref(child),
+                reason=form.cleaned_data["reason"],
+                days=form.cleaned_data["days"],
+            )
         except ServiceError as error:
             add_service_error(form, error)
         else:
             messages.success(request, f"{grantee.display_name} can now see this record")
             return redirect("people:child-detail", child_id=child.pk)
-    return page(request, "people/child_grant_access.html", "Give a colleague access", form=form,
-                child=child)
+    return page(
+        request, "people/child_grant_access.html", "Give a colleague access", form=form, child=child
+    )
 
 
 @requires(Permission.BREAK_GLASS)
@@ -147,11 +187,15 @@ def break_glass(request: HttpRequest) -> HttpResponse:
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            child, _ = services.child_break_glass(user=user, child_id=form.cleaned_data["child_id"],
-                                                  reason=form.cleaned_data["reason"])
+            child, _ = services.child_break_glass(
+                user=user,
+                child_id=form.cleaned_data["child_id"],
+                reason=form.cleaned_data["reason"],
+            )
         except ServiceError as error:
             add_service_error(form, error)
         else:
             return redirect("people:child-detail", child_id=child.pk)
-    return page(request, "people/break_glass.html", "Emergency access to a child's record",
-                form=form)
+    return page(
+        request, "people/break_glass.html", "Emergency access to a child's record", form=form
+    )

@@ -9,182 +9,464 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('local_authority', "Local authority children's services"), ('health', 'Health (ICB or provider)'), ('police', 'Police'), ('school', 'School or education setting'), ('probation', 'Probation'), ('voluntary', 'Voluntary and community sector'), ('partnership_unit', 'Partnership business unit')], max_length=30)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("local_authority", "Local authority children's services"),
+                            ("health", "Health (ICB or provider)"),
+                            ("police", "Police"),
+                            ("school", "School or education setting"),
+                            ("probation", "Probation"),
+                            ("voluntary", "Voluntary and community sector"),
+                            ("partnership_unit", "Partnership business unit"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'agencies',
+                "verbose_name_plural": "agencies",
             },
         ),
         migrations.CreateModel(
-            name='Partnership',
+            name="Partnership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('short_name', models.CharField(max_length=40)),
-                ('slug', models.SlugField(unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("short_name", models.CharField(max_length=40)),
+                ("slug", models.SlugField(unique=True)),
             ],
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('role', models.CharField(choices=[('social_worker', 'Social worker'), ('team_manager', 'Team manager'), ('mash_practitioner', 'MASH practitioner'), ('designated_safeguarding_lead', 'Designated safeguarding lead'), ('health_safeguarding_practitioner', 'Health safeguarding practitioner'), ('police_officer', 'Police officer'), ('independent_reviewing_officer', 'Independent reviewing officer or conference chair'), ('lado', 'Local authority designated officer (LADO)'), ('business_manager', 'Partnership business manager'), ('data_analyst', 'Data analyst'), ('independent_scrutineer', 'Independent scrutineer'), ('data_protection_officer', 'Data protection officer'), ('system_administrator', 'System administrator')], max_length=40)),
-                ('failed_sign_in_count', models.PositiveIntegerField(default=0)),
-                ('locked_until', models.DateTimeField(blank=True, null=True)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('agency', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='core.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("social_worker", "Social worker"),
+                            ("team_manager", "Team manager"),
+                            ("mash_practitioner", "MASH practitioner"),
+                            ("designated_safeguarding_lead", "Designated safeguarding lead"),
+                            (
+                                "health_safeguarding_practitioner",
+                                "Health safeguarding practitioner",
+                            ),
+                            ("police_officer", "Police officer"),
+                            (
+                                "independent_reviewing_officer",
+                                "Independent reviewing officer or conference chair",
+                            ),
+                            ("lado", "Local authority designated officer (LADO)"),
+                            ("business_manager", "Partnership business manager"),
+                            ("data_analyst", "Data analyst"),
+                            ("independent_scrutineer", "Independent scrutineer"),
+                            ("data_protection_officer", "Data protection officer"),
+                            ("system_administrator", "System administrator"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("failed_sign_in_count", models.PositiveIntegerField(default=0)),
+                ("locked_until", models.DateTimeField(blank=True, null=True)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="core.agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'abstract': False,
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "abstract": False,
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='AdditionalBankHoliday',
+            name="AdditionalBankHoliday",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date'],
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(max_length=200)),
-                ('body', models.TextField()),
-                ('link', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200)),
+                ("body", models.TextField()),
+                ("link", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='agency',
-            name='partnership',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agencies', to='core.partnership'),
+            model_name="agency",
+            name="partnership",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="agencies",
+                to="core.partnership",
+            ),
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='teams', to='core.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="teams",
+                        to="core.agency",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='user',
-            name='team',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='core.team'),
+            model_name="user",
+            name="team",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="members",
+                to="core.team",
+            ),
         ),
         migrations.CreateModel(
-            name='AccessGrant',
+            name="AccessGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_type', models.CharField(max_length=100)),
-                ('record_id', models.BigIntegerField()),
-                ('reason', models.TextField()),
-                ('starts_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('approved_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='access_grants', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("record_type", models.CharField(max_length=100)),
+                ("record_id", models.BigIntegerField()),
+                ("reason", models.TextField()),
+                ("starts_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="access_grants",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('expires_at__gt', models.F('starts_at'))), name='access_grant_expires_after_start')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("expires_at__gt", models.F("starts_at"))),
+                        name="access_grant_expires_after_start",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('actor_label', models.CharField(max_length=200)),
-                ('action', models.CharField(choices=[('create', 'Created'), ('update', 'Changed'), ('view', 'Viewed'), ('export', 'Exported'), ('sign_in', 'Signed in'), ('sign_in_failed', 'Sign-in failed'), ('account_locked', 'Account locked'), ('sign_out', 'Signed out'), ('access_granted', 'Access granted'), ('break_glass', 'Emergency access (break-glass)'), ('break_glass_reviewed', 'Emergency access reviewed')], max_length=30)),
-                ('object_type', models.CharField(max_length=100)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('object_label', models.CharField(blank=True, max_length=300)),
-                ('child_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('before', models.JSONField(blank=True, null=True)),
-                ('after', models.JSONField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("actor_label", models.CharField(max_length=200)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "Created"),
+                            ("update", "Changed"),
+                            ("view", "Viewed"),
+                            ("export", "Exported"),
+                            ("sign_in", "Signed in"),
+                            ("sign_in_failed", "Sign-in failed"),
+                            ("account_locked", "Account locked"),
+                            ("sign_out", "Signed out"),
+                            ("access_granted", "Access granted"),
+                            ("break_glass", "Emergency access (break-glass)"),
+                            ("break_glass_reviewed", "Emergency access reviewed"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=100)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                ("object_label", models.CharField(blank=True, max_length=300)),
+                ("child_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                ("before", models.JSONField(blank=True, null=True)),
+                ("after", models.JSONField(blank=True, null=True)),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='core_audite_object__bbabc4_idx')],
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id"], name="core_audite_object__bbabc4_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='BreakGlass',
+            name="BreakGlass",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_type', models.CharField(max_length=100)),
-                ('record_id', models.BigIntegerField()),
-                ('reason', models.TextField()),
-                ('started_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('review_outcome', models.CharField(blank=True, max_length=20)),
-                ('review_note', models.TextField(blank=True)),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='break_glass_uses', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("record_type", models.CharField(max_length=100)),
+                ("record_id", models.BigIntegerField()),
+                ("reason", models.TextField()),
+                ("started_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("review_outcome", models.CharField(blank=True, max_length=20)),
+                ("review_note", models.TextField(blank=True)),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="break_glass_uses",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('reviewed_at__isnull', True), ('reviewed_by__isnull', True)), models.Q(('reviewed_at__isnull', False), ('reviewed_by__isnull', False)), _connector='OR'), name='break_glass_review_who_and_when')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("reviewed_at__isnull", True), ("reviewed_by__isnull", True)),
+                            models.Q(
+                                ("reviewed_at__isnull", False), ("reviewed_by__isnull", False)
+                            ),
+                            _connector="OR",
+                        ),
+                        name="break_glass_review_who_and_when",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FormDraft',
+            name="FormDraft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('form_key', models.CharField(max_length=120)),
-                ('data', models.JSONField()),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='form_drafts', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("form_key", models.CharField(max_length=120)),
+                ("data", models.JSONField()),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="form_drafts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'form_key'), name='one_draft_per_form')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "form_key"), name="one_draft_per_form")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.UniqueConstraint(fields=('partnership', 'name'), name='agency_name_unique'),
+            model_name="agency",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "name"), name="agency_name_unique"
+            ),
         ),
     ]

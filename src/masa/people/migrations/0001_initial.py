@@ -6,46 +6,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Child',
+            name="Child",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_name', models.CharField(max_length=100)),
-                ('last_name', models.CharField(max_length=100)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('sex', models.CharField(choices=[('M', 'Male'), ('F', 'Female'), ('U', 'Not known')], default='U', max_length=1)),
-                ('summary', models.TextField(blank=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('allocated_worker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='allocated_children', to=settings.AUTH_USER_MODEL)),
-                ('owning_team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='children', to='core.team')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='children', to='core.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("first_name", models.CharField(max_length=100)),
+                ("last_name", models.CharField(max_length=100)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "Male"), ("F", "Female"), ("U", "Not known")],
+                        default="U",
+                        max_length=1,
+                    ),
+                ),
+                ("summary", models.TextField(blank=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "allocated_worker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocated_children",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owning_team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="core.team",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="core.partnership",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'children',
-                'ordering': ['last_name', 'first_name', 'id'],
+                "verbose_name_plural": "children",
+                "ordering": ["last_name", "first_name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AgencyInvolvement',
+            name="AgencyInvolvement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_on', models.DateField()),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='involvements', to='core.agency')),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='involvements', to='people.child')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_on", models.DateField()),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="involvements",
+                        to="core.agency",
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="involvements",
+                        to="people.child",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='involvement_ends_after_start')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ended_on__isnull", True),
+                            ("ended_on__gte", models.F("started_on")),
+                            _connector="OR",
+                        ),
+                        name="involvement_ends_after_start",
+                    )
+                ],
             },
         ),
     ]
