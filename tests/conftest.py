@@ -57,6 +57,10 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
+    return build_world()
+
+
+def build_world() -> World:
     partnership = PartnershipFactory()
     agencies = {
         kind: AgencyFactory(partnership=partnership, kind=kind, name=f"Test {label}")

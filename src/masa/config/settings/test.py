@@ -14,3 +14,6 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 # Static files come from the app finders in tests (no collectstatic), served by the live server.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+
+# Close connections after each request so the live server's threads never hold the test database.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
