@@ -130,7 +130,20 @@ def site(django_db_setup: None, django_db_blocker: Any) -> Iterator[Site]:
                 server.terminate()
                 call_command("flush", interactive=False, verbosity=0)
                 if created_here:
+                    _close_other_sessions()
                     teardown_databases(created_here, verbosity=0)
+
+
+def _close_other_sessions() -> None:
+    """The live server's request threads may still hold connections; end them first."""
+    connection = connections["default"]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+    connections.close_all()
 
 
 def _ensure_test_database() -> list[Any]:
