@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import calendar as std_calendar
 import datetime as dt
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
 
 import holidays
 
@@ -90,22 +90,28 @@ def add_months(start: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(start.day, last_day))
 
 
-@lru_cache(maxsize=1)
-def _cached_calendar() -> WorkingDayCalendar:
-    from .models import AdditionalBankHoliday  # the calendar's only data dependency
-
-    extra = dict(AdditionalBankHoliday.objects.values_list("date", "name"))
-    return WorkingDayCalendar(extra)
+# Each process keeps the calendar for a minute: the service that adds a holiday clears this
+# process's copy at once, and other web or worker processes pick it up within the minute.
+CALENDAR_REFRESH_SECONDS = 60.0
+_cached: tuple[float, WorkingDayCalendar] | None = None
 
 
 def working_day_calendar() -> WorkingDayCalendar:
     """The calendar in force: the library's holidays and the administrators' additions."""
-    return _cached_calendar()
+    global _cached
+    now = time.monotonic()
+    if _cached is None or now - _cached[0] > CALENDAR_REFRESH_SECONDS:
+        from .models import AdditionalBankHoliday  # the calendar's only data dependency
+
+        extra = dict(AdditionalBankHoliday.objects.values_list("date", "name"))
+        _cached = (now, WorkingDayCalendar(extra))
+    return _cached[1]
 
 
 def forget_cached_calendar() -> None:
     """Called by the service that adds a holiday, so the next clock sees it."""
-    _cached_calendar.cache_clear()
+    global _cached
+    _cached = None
 
 
 class Basis(StrEnum):

@@ -77,8 +77,9 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     @property
-    def partnership_id(self) -> int | None:
-        return self.agency.partnership_id if self.agency else None
+    def partnership_id(self) -> int:
+        """The user's partnership; 0 (which matches no partnership) for a user with no agency."""
+        return self.agency.partnership_id if self.agency else 0
 
 
 class AuditAction(models.TextChoices):

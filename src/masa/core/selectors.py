@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils import timezone
 from .models import AccessGrant, AuditAction, AuditEvent, BreakGlass, Notification, User
 
 
-def exceptional_record_ids(user: User, record_type: str) -> QuerySet[AccessGrant]:
+def exceptional_record_ids(user: User, record_type: str) -> QuerySet[AccessGrant, Any]:
     """Ids of records the user may see now through a grant (as a subquery)."""
     now = timezone.now()
     return AccessGrant.objects.filter(
@@ -18,7 +19,7 @@ def exceptional_record_ids(user: User, record_type: str) -> QuerySet[AccessGrant
     ).values("record_id")
 
 
-def break_glass_record_ids(user: User, record_type: str) -> QuerySet[BreakGlass]:
+def break_glass_record_ids(user: User, record_type: str) -> QuerySet[BreakGlass, Any]:
     now = timezone.now()
     return BreakGlass.objects.filter(
         user=user, record_type=record_type, started_at__lte=now, expires_at__gt=now

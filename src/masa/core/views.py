@@ -394,7 +394,7 @@ def break_glass_review(request: HttpRequest) -> HttpResponse:
         "core/break_glass_review.html",
         "Emergency access reviews",
         items=items,
-        **({"form": next(iter(forms_by_id.values()))} if forms_by_id else {}),
+        form=next(iter(forms_by_id.values()), None),
     )
 
 

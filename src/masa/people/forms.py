@@ -63,7 +63,7 @@ class AccessGrantForm(GovukForm):
     )
 
     def __init__(self, *args: object, colleagues: list[tuple[str, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["grantee"].choices = [("", "Choose a colleague"), *colleagues]  # type: ignore[attr-defined]
 
 

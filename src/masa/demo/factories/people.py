@@ -279,11 +279,21 @@ class _Planner:
 
     def born_family(self, limit: int) -> FamilyPlan:
         rng, today = self.rng, self.today
+        # The referral date first, spread evenly over the years, so referrals run at a steady
+        # rate; then children who were born by then (and are under 18 today).
+        team = rng.choices([t for t, _, _ in TEAMS], [w for _, w, _ in TEAMS])[0]
+        if team == FRONT_DOOR:  # contacts are recent and still open
+            start = random_date(rng, today - dt.timedelta(days=42), today)
+        else:
+            start = random_date(rng, self.history_start, today)
+        end = self.end_of(start, open_share=OPEN_SHARE[team])
+
         size = min(limit, rng.choices(FAMILY_SIZES, FAMILY_SIZE_WEIGHTS)[0])
-        dob = random_date(rng, self.eldest_born_after + dt.timedelta(days=1), today)
+        dob = random_date(rng, self.eldest_born_after + dt.timedelta(days=1), start)
         children: list[ChildPlan] = []
         names: list[str] = []
-        while len(children) < size and dob <= today:
+        # Younger siblings may be born while the case is open, not after it closed.
+        while len(children) < size and dob <= (end or today):
             sex = rng.choice((Sex.MALE, Sex.FEMALE))
             first = rng.choice(BOYS_NAMES if sex == Sex.MALE else GIRLS_NAMES)
             if first in names:  # siblings do not share a first name
@@ -291,18 +301,10 @@ class _Planner:
             names.append(first)
             children.append(ChildPlan(first_name=first, sex=sex, date_of_birth=dob))
             dob += dt.timedelta(days=rng.randint(330, 1600))
-        youngest = children[-1].date_of_birth
-        ages = [_age(child.date_of_birth, today) for child in children]
 
-        if len(children) == 1 and ages[0] >= 16 and rng.random() < LEAVING_CARE_SHARE:
-            team = LEAVING_CARE
-        else:
-            team = rng.choices([t for t, _, _ in TEAMS], [w for _, w, _ in TEAMS])[0]
-        if team == FRONT_DOOR:  # contacts are recent and still open
-            start = random_date(rng, max(youngest, today - dt.timedelta(days=42)), today)
-        else:
-            start = random_date(rng, max(youngest, self.history_start), today)
-        end = self.end_of(start, open_share=OPEN_SHARE[team])
+        lone = children[0] if len(children) == 1 else None
+        if lone and _age(lone.date_of_birth, today) >= 16 and rng.random() < LEAVING_CARE_SHARE:
+            team, end = LEAVING_CARE, None
 
         family = FamilyPlan(
             surname=rng.choice(SURNAMES),
@@ -429,30 +431,37 @@ def _ensure_visible(planner: _Planner, families: list[FamilyPlan]) -> None:
 def _involvements(
     ctx: DemoContext, child: Child, family: FamilyPlan, plan: ChildPlan
 ) -> list[AgencyInvolvement]:
-    def involvement(agency_name: str, span: Span) -> AgencyInvolvement:
-        started_on, ended_on = span
-        if not plan.unborn:  # no agency works with a born child from before their birth
-            started_on = max(started_on, plan.date_of_birth)
-            if ended_on is not None and ended_on < started_on:
-                ended_on = started_on
-        return AgencyInvolvement(
-            child=child, agency=ctx.agency(agency_name), started_on=started_on, ended_on=ended_on
-        )
-
-    rows = [involvement(LA, (family.case_start, family.case_end))]
-    for agency_name, span in (
+    spans: list[tuple[str, Span | None]] = [
+        (LA, (family.case_start, family.case_end)),
         (POLICE, family.police),
         (ICB, plan.icb),
         (HOSPITAL, plan.hospital),
         (PROBATION, family.probation),
         (VOLUNTARY, family.voluntary),
-    ):
-        if span is not None:
-            rows.append(involvement(agency_name, span))
+    ]
     phase = _school_phase(plan, ctx.today)
     if phase:
         school = family.primary_school if phase == "primary" else family.secondary_school
-        rows.append(involvement(school, (_phase_start(plan, phase), None)))
+        spans.append((school, (_phase_start(plan, phase), None)))
+
+    rows = []
+    for agency_name, span in spans:
+        if span is None:
+            continue
+        started_on, ended_on = span
+        if not plan.unborn:
+            # A family's involvement reaches a younger sibling from birth, if still open then.
+            if ended_on is not None and ended_on < plan.date_of_birth:
+                continue
+            started_on = max(started_on, plan.date_of_birth)
+        rows.append(
+            AgencyInvolvement(
+                child=child,
+                agency=ctx.agency(agency_name),
+                started_on=started_on,
+                ended_on=ended_on,
+            )
+        )
     return rows
 
 
