@@ -105,7 +105,9 @@ def axe_violations(page: Page) -> list[str]:
 @pytest.fixture(scope="package")
 def site(django_db_setup: None, django_db_blocker: Any) -> Iterator[Site]:
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium is needed for the browser journeys: install Debian's chromium ({CHROMIUM})")
+        pytest.fail(
+            f"Chromium is needed for the browser journeys: install Debian's chromium ({CHROMIUM})"
+        )
     with django_db_blocker.unblock():
         created_here = _ensure_test_database()
         world = build_world()

@@ -13,7 +13,10 @@ JOURNEYS = {
     "social_worker": (("/children/", "Children"), "/users/"),
     "team_manager": (("/emergency-access-reviews/", "Emergency access reviews"), "/audit/"),
     "mash_practitioner": (("/children/", "Children"), "/partnership/"),
-    "designated_safeguarding_lead": (("/children/{child}/", "Kira Holt"), "/children/{child}/change/"),
+    "designated_safeguarding_lead": (
+        ("/children/{child}/", "Kira Holt"),
+        "/children/{child}/change/",
+    ),
     "health_safeguarding_practitioner": (
         ("/children/emergency-access/", "Emergency access to a child's record"),
         "/bank-holidays/",
@@ -21,7 +24,10 @@ JOURNEYS = {
     "police_officer": (("/children/", "Children"), "/children/{child}/who-viewed/"),
     "independent_reviewing_officer": (("/children/{child}/", "Kira Holt"), "/users/"),
     "lado": (("/children/", "Children"), "/emergency-access-reviews/"),
-    "business_manager": (("/partnership/", "Testshire Safeguarding Children Partnership"), "/children/"),
+    "business_manager": (
+        ("/partnership/", "Testshire Safeguarding Children Partnership"),
+        "/children/",
+    ),
     "data_analyst": (("/partnership/", "Testshire Safeguarding Children Partnership"), "/audit/"),
     "independent_scrutineer": (("/roles/", "Roles and permissions"), "/children/"),
     "data_protection_officer": (("/audit/", "Audit log"), "/children/"),

@@ -13,8 +13,12 @@ from .conftest import Site, axe_violations
 
 def test_session_expires_mid_form_and_the_draft_comes_back_after_signing_in(site: Site) -> None:
     world = site.world
-    worker = UserFactory(username="late.worker", role="social_worker",
-                         agency=world.la_team.agency, team=world.la_team)
+    worker = UserFactory(
+        username="late.worker",
+        role="social_worker",
+        agency=world.la_team.agency,
+        team=world.la_team,
+    )
     context = site.browser.new_context(base_url=site.url)
     page = context.new_page()
     page.goto(f"/children/{world.la_only_child.pk}/change/")
@@ -57,7 +61,11 @@ def test_two_browsers_edit_one_record_and_the_second_sees_both_versions(site: Si
 
     second.get_by_label("Summary").fill("Mother rang the duty line worried about Kira.")
     second.get_by_role("button", name="Save changes").click()
-    expect(second.get_by_role("heading", level=2, name="Someone else changed this record while you were editing")).to_be_visible()
+    expect(
+        second.get_by_role(
+            "heading", level=2, name="Someone else changed this record while you were editing"
+        )
+    ).to_be_visible()
     conflict = second.locator("#conflict")
     expect(conflict).to_contain_text("Seen at school today; happy and settled.")
     expect(conflict).to_contain_text("Mother rang the duty line worried about Kira.")

@@ -6,12 +6,14 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+import masa
 from masa.config.settings import base as base_settings
 from masa.core.models import AuditAction, AuditEvent, User
 
@@ -163,7 +165,7 @@ def _import_production(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     }
     return subprocess.run(
         [sys.executable, "-c", "import masa.config.settings.production"],
-        env={**clean, **env},
+        env={**clean, "PYTHONPATH": str(Path(masa.__file__).resolve().parents[1]), **env},
         capture_output=True,
         text=True,
         check=False,

@@ -9,12 +9,15 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, F, Q
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from masa.core.models import (
+    AccessGrant,
     Agency,
     AuditAction,
     AuditEvent,
+    BreakGlass,
     FormDraft,
     Notification,
     Partnership,
@@ -28,6 +31,7 @@ from masa.demo.accounts import (
     DEMO_TOTP_KEY_HEX,
     DEMO_TOTP_SECRET_BASE32,
 )
+from masa.demo.generator import PROFILES
 from masa.people.models import AgencyInvolvement, Child, Sex
 from masa.people.selectors import children_visible_to
 
@@ -84,8 +88,14 @@ def test_small_creates_one_working_account_per_demo_role() -> None:
     assert DEMO_TOTP_SECRET_BASE32 in output
 
 
-def test_small_borough_shape() -> None:
-    demo_data("--size", "small")
+def test_sizes() -> None:
+    assert PROFILES["small"].children == 120
+    assert PROFILES["borough"].children == 35_000
+
+
+@pytest.mark.parametrize("seed", ["2026", "1", "99"])
+def test_small_borough_shape(seed: str) -> None:
+    demo_data("--size", "small", "--seed", seed)
 
     partnership = Partnership.objects.get(slug="northbury")
     assert partnership.name == "Northbury Safeguarding Children Partnership"
@@ -154,6 +164,26 @@ def test_reset_clears_and_rebuilds() -> None:
     user = User.objects.get(username="social.worker")
     FormDraft.objects.create(user=user, form_key="child-edit", data={"summary": "x"})
     Notification.objects.create(recipient=user, subject="Hello", body="Hello")
+    manager = User.objects.get(username="team.manager")
+    child_id = Child.objects.order_by("pk").values_list("pk", flat=True)[0]
+    now = timezone.now()
+    window = {"starts_at": now, "expires_at": now + dt.timedelta(days=1)}
+    AccessGrant.objects.create(
+        user=user,
+        approved_by=manager,
+        record_type="child",
+        record_id=child_id,
+        reason="Cover",
+        **window,
+    )
+    BreakGlass.objects.create(
+        user=manager,
+        record_type="child",
+        record_id=child_id,
+        reason="Out of hours",
+        started_at=now,
+        expires_at=window["expires_at"],
+    )
     Child.objects.filter(pk__in=Child.objects.order_by("pk").values("pk")[:1]).delete()
 
     demo_data("--seed", "5", "--reset")
@@ -163,6 +193,8 @@ def test_reset_clears_and_rebuilds() -> None:
     assert User.objects.filter(username="social.worker").count() == 1
     assert not FormDraft.objects.exists()
     assert not Notification.objects.exists()
+    assert not AccessGrant.objects.exists()
+    assert not BreakGlass.objects.exists()
     assert TOTPDevice.objects.count() == User.objects.count()
 
 

@@ -172,7 +172,9 @@ class Clock:
         )
         if self.rule.unit is Unit.WORKING_DAYS:
             if self.holidays_skipped:
-                skipped = ", ".join(f"{name} ({govuk_date(day)})" for day, name in self.holidays_skipped)
+                skipped = ", ".join(
+                    f"{name} ({govuk_date(day)})" for day, name in self.holidays_skipped
+                )
                 text += f" Weekends and these bank holidays are not counted: {skipped}."
             else:
                 text += " Weekends are not counted; no bank holidays fall in this period."

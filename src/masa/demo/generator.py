@@ -27,9 +27,12 @@ from .factories.base import DemoContext, SizeProfile
 DEFAULT_SEED = 2026
 DEFAULT_SIZE = "small"
 PROFILES: dict[str, SizeProfile] = {
-    "small": SizeProfile("small", children=120, practitioners_per_la_team=(2, 2)),
-    # ~3,500 referrals a year over ten years; the borough has ~65,000 children under 18.
-    "borough": SizeProfile("borough", children=35_000, practitioners_per_la_team=(7, 9)),
+    # Two years of history, so that a good share of the demo's children are current cases.
+    "small": SizeProfile("small", children=120, history_years=2, practitioners_per_la_team=(2, 2)),
+    # ~3,500 children referred a year over ten years (the borough has ~65,000 under-18s).
+    "borough": SizeProfile(
+        "borough", children=35_000, history_years=10, practitioners_per_la_team=(7, 9)
+    ),
 }
 
 
@@ -97,9 +100,10 @@ def reset_demo_data() -> None:
     if audited:
         # Audit events are never deleted (a trigger refuses on PostgreSQL) and protect their
         # actors, so the users, and with them the borough, have to stay.
+        events = f"{audited} event{'s' if audited != 1 else ''}"
         raise DemoDataError(
-            f"Cannot reset: the audit log holds {audited} events by demo users, and audit "
-            f"events are never deleted. {_start_again_advice()}"
+            f"Cannot reset: the audit log holds {events} by demo users, and audit events are "
+            f"never deleted. {_start_again_advice()}"
         )
     with transaction.atomic():
         for domain in reversed(DOMAINS):

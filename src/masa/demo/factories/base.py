@@ -16,6 +16,8 @@ REFERENCE_DATE = dt.date(2026, 11, 23)
 class SizeProfile:
     name: str
     children: int
+    # Referrals are spread over this many years before REFERENCE_DATE.
+    history_years: int
     # Generated practitioners per local authority team (inclusive range).
     practitioners_per_la_team: tuple[int, int]
 

@@ -33,7 +33,6 @@ from .core import (
 )
 
 BATCH_SIZE = 2000
-HISTORY_YEARS = 10  # referrals go back this far (~3,500 a year at borough size)
 UNBORN_RATE = 0.0015  # unborn children are current cases only: a few dozen at borough size
 UNALLOCATED_RATE = 0.15
 SOCIAL_WORKER = "social.worker"  # the demo account given a caseload of its own
@@ -46,21 +45,25 @@ GUARANTEED_SCHOOL = "Northbury High School"
 FAMILY_SIZES = (1, 2, 3, 4, 5)
 FAMILY_SIZE_WEIGHTS = (50, 25, 14, 8, 3)
 
-# Owning team of a family: (team, weight, share of cases still open).
+# Owning team of a family: (team, weight, mean length of a case in days; None: still open).
+# Cases close after a random (exponential) length, so the open caseload is roughly what a
+# borough of this size carries (at borough size: ~550 in assessment, ~450 child protection,
+# ~850 children in care) while the closed records build up over the years.
 TEAMS = (
-    (FRONT_DOOR, 3, 1.0),
-    (ASSESSMENT_NORTH, 21, 0.55),
-    (ASSESSMENT_SOUTH, 21, 0.55),
-    (CHILD_PROTECTION, 18, 0.85),
-    (CHILDREN_IN_CARE, 16, 0.95),
-    (EARLY_HELP, 12, 0.5),
+    (FRONT_DOOR, 1, None),
+    (ASSESSMENT_NORTH, 24, 120),
+    (ASSESSMENT_SOUTH, 24, 120),
+    (CHILD_PROTECTION, 15, 300),
+    (CHILDREN_IN_CARE, 10, 900),
+    (EARLY_HELP, 14, 200),
 )
 # A lone young person of 16 or 17 is sometimes a care leaver.
 LEAVING_CARE_SHARE = 0.3
 UNBORN_TEAMS = ((ASSESSMENT_NORTH, 4), (ASSESSMENT_SOUTH, 4), (CHILD_PROTECTION, 2))
-OPEN_SHARE = {team: share for team, _, share in TEAMS} | {LEAVING_CARE: 1.0}
+CASE_DAYS: dict[str, int | None] = {team: days for team, _, days in TEAMS} | {LEAVING_CARE: None}
 
-# Chance that an agency is involved, by owning team (police, probation, voluntary: per family).
+# Chance that an agency is involved, by owning team (police, probation, voluntary: per family),
+# and the mean length of each agency's involvement in days.
 POLICE_RATE = {
     FRONT_DOOR: 0.4,
     ASSESSMENT_NORTH: 0.35,
@@ -70,6 +73,7 @@ POLICE_RATE = {
     LEAVING_CARE: 0.4,
     EARLY_HELP: 0.2,
 }
+POLICE_DAYS, PROBATION_DAYS, VOLUNTARY_DAYS, ICB_DAYS, HOSPITAL_DAYS = 180, 365, 180, 365, 45
 PROBATION_RATE = 0.06
 VOLUNTARY_RATE = 0.1
 ICB_RATE, HOSPITAL_RATE = 0.3, 0.2
@@ -238,13 +242,15 @@ def build(ctx: DemoContext, rng: random.Random) -> None:
     AgencyInvolvement.objects.bulk_create(involvements, batch_size=BATCH_SIZE)
 
     unborn = sum(plan.unborn for family in families for plan in family.children)
+    open_cases = sum(len(family.children) for family in families if family.case_end is None)
     unallocated = sum(child.allocated_worker is None for child in children)
     ended = sum(inv.ended_on is not None for inv in involvements)
     ctx.summary += [
         (
             "Children",
             f"{len(children):,} in {len(families):,} families "
-            f"({unborn:,} unborn, {unallocated:,} unallocated)",
+            f"({open_cases:,} open to children's services, {unborn:,} unborn, "
+            f"{unallocated:,} unallocated)",
         ),
         ("Agency involvements", f"{len(involvements):,} ({ended:,} ended)"),
     ]
@@ -260,7 +266,8 @@ class _Planner:
         self.ctx = ctx
         self.rng = rng
         self.today = ctx.today
-        self.history_start = ctx.today.replace(year=ctx.today.year - HISTORY_YEARS)
+        years = ctx.profile.history_years
+        self.history_start = ctx.today.replace(year=ctx.today.year - years)
         # Born children are 0-17: born after this date (and no later than today).
         self.eldest_born_after = ctx.today.replace(year=ctx.today.year - 18)
 
@@ -286,7 +293,7 @@ class _Planner:
             start = random_date(rng, today - dt.timedelta(days=42), today)
         else:
             start = random_date(rng, self.history_start, today)
-        end = self.end_of(start, open_share=OPEN_SHARE[team])
+        end = self.end_of(start, CASE_DAYS[team])
 
         size = min(limit, rng.choices(FAMILY_SIZES, FAMILY_SIZE_WEIGHTS)[0])
         dob = random_date(rng, self.eldest_born_after + dt.timedelta(days=1), start)
@@ -316,15 +323,17 @@ class _Planner:
         )
         self.allocate(family)
         if rng.random() < POLICE_RATE[team]:
-            family.police = self.span_around(start, before=90, open_share=0.6)
+            # Police stay involved while the case is open (investigations, MARAC, bail).
+            days = POLICE_DAYS if end is not None else None
+            family.police = self.span_around(start, before=90, mean_days=days)
         self.add_other_agencies(family)
         family.primary_school = rng.choice(PRIMARY_SCHOOLS)
         family.secondary_school = rng.choice(SECONDARY_SCHOOLS)
         for child in children:
             if rng.random() < ICB_RATE:
-                child.icb = self.span_after(child.date_of_birth, open_share=0.6)
+                child.icb = self.span_after(child.date_of_birth, mean_days=ICB_DAYS)
             if rng.random() < HOSPITAL_RATE:
-                child.hospital = self.span_after(child.date_of_birth, open_share=0.5)
+                child.hospital = self.span_after(child.date_of_birth, mean_days=HOSPITAL_DAYS)
         return family
 
     def unborn_family(self) -> FamilyPlan:
@@ -343,7 +352,7 @@ class _Planner:
         )
         self.allocate(family)
         if rng.random() < POLICE_RATE[team]:
-            family.police = self.span_around(start, before=60, open_share=1.0)
+            family.police = self.span_around(start, before=60, mean_days=None)
         self.add_other_agencies(family)
         # Midwifery and health visiting start before birth.
         if rng.random() < UNBORN_HOSPITAL_RATE:
@@ -360,9 +369,11 @@ class _Planner:
     def add_other_agencies(self, family: FamilyPlan) -> None:
         # A parent on probation, or a voluntary sector family worker: whole-family involvements.
         if self.rng.random() < PROBATION_RATE:
-            family.probation = self.span_around(family.case_start, before=365, open_share=0.6)
+            family.probation = self.span_around(
+                family.case_start, before=365, mean_days=PROBATION_DAYS
+            )
         if self.rng.random() < VOLUNTARY_RATE:
-            family.voluntary = self.span_after(family.case_start, open_share=0.5)
+            family.voluntary = self.span_after(family.case_start, mean_days=VOLUNTARY_DAYS)
 
     def summary(self, templates: list[str], concerns: list[str] = CONCERNS) -> str:
         return self.rng.choice(templates).format(
@@ -371,20 +382,20 @@ class _Planner:
             category=self.rng.choice(CP_CATEGORIES),
         )
 
-    def end_of(self, start: dt.date, open_share: float) -> dt.date | None:
-        """Whether an involvement that started on ``start`` has ended, and when."""
-        latest_end = self.today - dt.timedelta(days=1)
-        if self.rng.random() < open_share or (latest_end - start).days < 28:
+    def end_of(self, start: dt.date, mean_days: int | None) -> dt.date | None:
+        """When an involvement that started on ``start`` ended (None: it is still open)."""
+        if mean_days is None:
             return None
-        return start + dt.timedelta(days=self.rng.randint(28, min(900, (latest_end - start).days)))
+        end = start + dt.timedelta(days=28 + round(self.rng.expovariate(1 / mean_days)))
+        return end if end < self.today else None
 
-    def span_after(self, earliest: dt.date, open_share: float) -> Span:
+    def span_after(self, earliest: dt.date, mean_days: int | None) -> Span:
         start = random_date(self.rng, max(earliest, self.history_start), self.today)
-        return start, self.end_of(start, open_share)
+        return start, self.end_of(start, mean_days)
 
-    def span_around(self, start: dt.date, before: int, open_share: float) -> Span:
+    def span_around(self, start: dt.date, before: int, mean_days: int | None) -> Span:
         start = min(start - dt.timedelta(days=self.rng.randint(0, before)), self.today)
-        return start, self.end_of(start, open_share)
+        return start, self.end_of(start, mean_days)
 
 
 def _give_social_worker_a_caseload(ctx: DemoContext, families: list[FamilyPlan]) -> None:
@@ -392,9 +403,11 @@ def _give_social_worker_a_caseload(ctx: DemoContext, families: list[FamilyPlan])
     worker = ctx.users.get(SOCIAL_WORKER)
     if worker is None or worker.team is None:
         return
+    team = [family for family in families if family.team == worker.team.name]
+    # Cases that are still open first; closed ones are reopened only if too few are open.
     held = 0
-    for family in families:
-        if family.team != worker.team.name or held + len(family.children) > SOCIAL_WORKER_CASELOAD:
+    for family in [f for f in team if f.case_end is None] + [f for f in team if f.case_end]:
+        if held + len(family.children) > SOCIAL_WORKER_CASELOAD:
             continue
         family.worker = worker
         family.case_end = None
