@@ -131,8 +131,8 @@ def site(django_db_setup: None, django_db_blocker: Any) -> Iterator[Site]:
                 browser.close()
                 server.terminate()
                 call_command("flush", interactive=False, verbosity=0)
+                _close_other_sessions()
                 if created_here:
-                    _close_other_sessions()
                     teardown_databases(created_here, verbosity=0)
 
 
