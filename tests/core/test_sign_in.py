@@ -188,3 +188,19 @@ def test_production_refuses_to_start_without_its_secrets() -> None:
         }
     )
     assert ok.returncode == 0, ok.stderr
+
+
+@pytest.mark.django_db
+def test_a_user_sent_to_set_up_an_authenticator_still_returns_to_the_page_they_asked_for(
+    world: World,
+) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = world.users["police_officer"]
+    TOTPDevice.objects.filter(user=user).delete()
+    client = Client()
+    client.force_login(user)
+    to_code = client.get("/children/")
+    assert to_code["Location"] == "/sign-in/security-code/?next=%2Fchildren%2F"
+    to_setup = client.get(to_code["Location"])
+    assert to_setup["Location"] == "/sign-in/set-up-authenticator/?next=%2Fchildren%2F"

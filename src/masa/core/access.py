@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from django.urls import reverse
+from django.utils.http import urlencode
+
 from .permissions import Permission
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
@@ -60,6 +63,11 @@ def signed_in(view: ViewFunc) -> ViewFunc:
 
 def requires(permission: Permission) -> Callable[[ViewFunc], ViewFunc]:
     return _declare(AccessRule(Stage.SIGNED_IN, permission))
+
+
+def url_with_next(url_name: str, next_url: str) -> str:
+    """A sign-in step's address that returns the user to ``next_url`` when it is done."""
+    return f"{reverse(url_name)}?{urlencode({'next': next_url})}"
 
 
 def access_rule_of(view: Callable[..., Any]) -> AccessRule | None:

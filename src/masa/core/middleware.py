@@ -13,9 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import urlencode
 
-from .access import Stage, access_rule_of
+from .access import Stage, access_rule_of, url_with_next
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +71,7 @@ class AccessRuleMiddleware:
         if rule.stage is Stage.PASSWORD:
             return None
         if user.role_definition.requires_two_factor and not user.is_verified():  # type: ignore[attr-defined]
-            query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('core:two-factor')}?{query}")
+            return redirect(url_with_next("core:two-factor", request.get_full_path()))
         if rule.permission is not None and not user.has_masa_permission(rule.permission):
             raise PermissionDenied
         return None

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import csv
-import datetime as dt
 from typing import Any
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
@@ -20,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import audit, selectors, services
-from .access import password_stage, public, requires, signed_in
+from .access import password_stage, public, requires, signed_in, url_with_next
 from .calendar import working_day_calendar
 from .forms import (
     AuditSearchForm,
@@ -29,7 +28,7 @@ from .forms import (
     SignInForm,
     TwoFactorForm,
 )
-from .models import AdditionalBankHoliday, Agency, AuditAction, BreakGlass, User
+from .models import AdditionalBankHoliday, Agency, AuditAction, User
 from .permissions import PERMISSION_DESCRIPTIONS, ROLES, Permission
 from .services import ServiceError
 
@@ -81,10 +80,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 if services.confirmed_totp_device(user)
                 else "core:two-factor-setup"
             )
-            from django.urls import reverse
-            from django.utils.http import urlencode
-
-            return redirect(f"{reverse(target)}?{urlencode({'next': next_url})}")
+            return redirect(url_with_next(target, next_url))
     return page(request, "core/sign_in.html", "Sign in", form=form, next=safe_next(request))
 
 
@@ -94,7 +90,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     if services.confirmed_totp_device(user) is None:
-        return redirect("core:two-factor-setup")
+        return redirect(url_with_next("core:two-factor-setup", safe_next(request)))
     form = TwoFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -118,7 +114,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     if services.confirmed_totp_device(user) is not None:
-        return redirect("core:two-factor")
+        return redirect(url_with_next("core:two-factor", safe_next(request)))
     device = services.two_factor_setup_device(user)
     form = TwoFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -132,8 +128,6 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     qr_svg = segno.make(device.config_url, error="m").svg_inline(
         scale=4, title="QR code for your authenticator app"
     )
-    import base64
-
     secret = base64.b32encode(bytes.fromhex(device.key)).decode()
     return page(
         request,
@@ -427,6 +421,3 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _error_page(request, "core/400.html", "There is a problem with your request", 403)
-
-
-__all__ = ["BreakGlass", "dt", "settings"]

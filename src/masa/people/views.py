@@ -10,6 +10,7 @@ from django.urls import reverse
 from masa.core.access import requires
 from masa.core.models import FormDraft, User
 from masa.core.permissions import Permission
+from masa.core.presenters import govuk_date
 from masa.core.selectors import record_views, users_in_partnership
 from masa.core.services import ServiceError, access_grant_create
 from masa.core.views import add_service_error, page
@@ -115,8 +116,6 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 def _conflict_rows(current: Child, request: HttpRequest) -> list[tuple[str, str, str]]:
-    from masa.core.presenters import govuk_date
-
     typed = request.POST
     rows = []
     labels = {
