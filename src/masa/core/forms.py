@@ -14,6 +14,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 
+from .presenters import parse_masa_id
+
 
 class GovukForm(forms.Form):
     """Base for masa forms: ids equal field names so error-summary links land on the field."""
@@ -211,6 +213,24 @@ def error_summary_items(form: forms.BaseForm) -> list[dict[str, str]]:
     return items
 
 
+class MasaIdField(forms.CharField):
+    """A child's masa ID (C000123), cleaned to the record id."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 12)
+        kwargs.setdefault("help_text", "For example, C000123")
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> int | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        child_id = parse_masa_id(text)
+        if child_id is None:
+            raise ValidationError("Enter a masa ID like C000123", code="invalid")
+        return child_id
+
+
 # ---------------------------------------------------------------- core pages' forms
 
 
@@ -245,20 +265,9 @@ class BankHolidayForm(GovukForm):
 
 class AuditSearchForm(GovukForm):
     username = forms.CharField(label="User", required=False, max_length=150)
-    child_id = forms.CharField(
-        label="Child's masa ID", required=False, max_length=12, help_text="For example, C000123"
-    )
+    child_id = MasaIdField(label="Child's masa ID", required=False)
     date_from = GovukDateField(label="From", required=False)
     date_to = GovukDateField(label="To", required=False)
-
-    def clean_child_id(self) -> int | None:
-        raw = self.cleaned_data["child_id"].strip().upper()
-        if not raw:
-            return None
-        digits = raw[1:] if raw.startswith("C") else raw
-        if not digits.isdigit():
-            raise ValidationError("Enter a masa ID like C000123")
-        return int(digits)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

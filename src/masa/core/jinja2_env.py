@@ -31,6 +31,10 @@ def environment(**options: Any) -> Environment:
         }
     )
     env.filters.update(
-        {"govuk_date": presenters.govuk_date, "govuk_datetime": presenters.govuk_datetime}
+        {
+            "govuk_date": presenters.govuk_date,
+            "govuk_datetime": presenters.govuk_datetime,
+            "masa_id": presenters.format_masa_id,
+        }
     )
     return env

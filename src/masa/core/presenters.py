@@ -23,3 +23,15 @@ def govuk_datetime(value: dt.datetime | None) -> str:
     hour = local.hour % 12 or 12
     suffix = "am" if local.hour < 12 else "pm"
     return f"{govuk_date(local)} at {hour}:{local:%M}{suffix}"
+
+
+def format_masa_id(child_id: int) -> str:
+    """The child's masa ID as people quote it: C and six digits."""
+    return f"C{child_id:06d}"
+
+
+def parse_masa_id(raw: str) -> int | None:
+    """The record id in a masa ID typed as "C000123", "c123" or "123"; None if it is not one."""
+    text = raw.strip().upper()
+    digits = text[1:] if text.startswith("C") else text
+    return int(digits) if digits.isdigit() else None

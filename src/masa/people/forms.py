@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from masa.core.forms import GovukDateField, GovukForm
+from masa.core.forms import GovukDateField, GovukForm, MasaIdField
 
 from .models import Sex
 
@@ -68,11 +68,8 @@ class AccessGrantForm(GovukForm):
 
 
 class BreakGlassForm(GovukForm):
-    child_id = forms.CharField(
-        label="Child's masa ID",
-        max_length=12,
-        help_text="For example, C000123",
-        error_messages={"required": "Enter the child's masa ID"},
+    child_id = MasaIdField(
+        label="Child's masa ID", error_messages={"required": "Enter the child's masa ID"}
     )
     reason = forms.CharField(
         label="What is the emergency?",
@@ -80,13 +77,6 @@ class BreakGlassForm(GovukForm):
         help_text="This is shown to the child's worker and their manager, and reviewed",
         error_messages={"required": "Explain the emergency"},
     )
-
-    def clean_child_id(self) -> int:
-        raw = self.cleaned_data["child_id"].strip().upper()
-        digits = raw[1:] if raw.startswith("C") else raw
-        if not digits.isdigit():
-            raise forms.ValidationError("Enter a masa ID like C000123")
-        return int(digits)
 
 
 class ChildSearchForm(GovukForm):

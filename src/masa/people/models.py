@@ -11,6 +11,7 @@ from typing import ClassVar
 from django.db import models
 
 from masa.core.models import Agency, Partnership, Team, User
+from masa.core.presenters import format_masa_id
 
 
 class Sex(models.TextChoices):
@@ -47,7 +48,7 @@ class Child(models.Model):
 
     @property
     def masa_id(self) -> str:
-        return f"C{self.pk:06d}"
+        return format_masa_id(self.pk)
 
 
 class AgencyInvolvement(models.Model):

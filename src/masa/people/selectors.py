@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from masa.core.models import User
 from masa.core.permissions import Permission
+from masa.core.presenters import parse_masa_id
 from masa.core.selectors import break_glass_record_ids, exceptional_record_ids
 
 from .models import Child
@@ -70,8 +71,9 @@ def search_children(user: User, query: str) -> QuerySet[Child]:
     query = query.strip()
     if not query:
         return children
-    if query.upper().startswith("C") and query[1:].isdigit():
-        return children.filter(pk=int(query[1:]))
+    child_id = parse_masa_id(query) if query[:1].upper() == "C" else None
+    if child_id is not None:
+        return children.filter(pk=child_id)
     terms = query.split()
     for term in terms:
         children = children.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term))

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 
 from masa.core import audit
 from masa.core.models import AuditAction, BreakGlass, User
@@ -66,7 +67,7 @@ def child_update(
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
     dob = changes.get("date_of_birth")
-    if isinstance(dob, dt.date) and dob > dt.date.today() + dt.timedelta(days=280):
+    if isinstance(dob, dt.date) and dob > timezone.localdate() + dt.timedelta(days=280):
         raise ServiceError(
             "Date of birth must be no more than 40 weeks in the future", field="date_of_birth"
         )
