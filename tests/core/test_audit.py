@@ -99,3 +99,10 @@ def test_audit_search_filters_by_user_child_and_date_and_export_is_itself_audite
         object_type="audit_log",
         actor=world.users["data_protection_officer"],
     ).exists()
+
+
+@pytest.mark.django_db
+def test_a_tampered_record_id_is_not_found_rather_than_an_error(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    manager = client_for("team_manager")
+    assert manager.post("/emergency-access-reviews/", {"use_id": "abc"}).status_code == 404
+    assert client_for("lado").post("/alerts/", {"id": "1 OR 1=1"}).status_code == 302

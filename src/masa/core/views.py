@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from masa.people.selectors import children_visible_to
+
 from . import audit, selectors, services
 from .access import password_stage, public, requires, signed_in, url_with_next
 from .calendar import working_day_calendar
@@ -46,6 +48,12 @@ def page(
 
 def add_service_error(form: BaseForm, error: ServiceError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def posted_id(request: HttpRequest, name: str) -> int:
+    """A record id from a form button; 0 (which matches nothing) if it was tampered with."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else 0
 
 
 def safe_next(request: HttpRequest, default: str = "/") -> str:
@@ -156,8 +164,6 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 def dashboard(request: HttpRequest) -> HttpResponse:
-    from masa.people.selectors import children_visible_to
-
     user = request.user
     assert isinstance(user, User)
     context: dict[str, Any] = {"notifications": selectors.unread_notifications(user)[:10]}
@@ -203,7 +209,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     if request.method == "POST":
-        services.notification_mark_read(user=user, notification_id=int(request.POST.get("id", 0)))
+        services.notification_mark_read(user=user, notification_id=posted_id(request, "id"))
         return redirect("core:notifications")
     return page(request, "core/notifications.html", "Alerts", items=user.notifications.all()[:100])
 
@@ -363,7 +369,7 @@ def break_glass_review(request: HttpRequest) -> HttpResponse:
     pending = selectors.break_glass_awaiting_review(user)
     forms_by_id: dict[int, BreakGlassReviewForm] = {}
     if request.method == "POST":
-        use = get_object_or_404(pending, pk=int(request.POST.get("use_id", 0)))
+        use = get_object_or_404(pending, pk=posted_id(request, "use_id"))
         form = BreakGlassReviewForm(request.POST, prefix=f"use{use.pk}")
         if form.is_valid():
             try:
