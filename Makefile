@@ -20,6 +20,7 @@ test: setup
 	bash scripts/test.sh
 
 setup: $(VENV)/.installed $(ASSETS)
+	bash scripts/system-packages.sh runtime
 
 $(VENV)/.installed: requirements/dev.lock pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)

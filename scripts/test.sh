@@ -11,14 +11,8 @@ started=$(date +%s)
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "Browser: Debian chromium"
-if [ ! -x "$CHROMIUM" ]; then
-  if [ "$(id -u)" = 0 ]; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null
-  elif command -v sudo >/dev/null; then
-    (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null
-  fi
-fi
+step "Debian packages: Pango (PDF exports) and Chromium (browser journeys)"
+bash scripts/system-packages.sh test || [ "${CI:-}" != "true" ] || exit 1
 have_browser=0; [ -x "$CHROMIUM" ] && have_browser=1
 if [ "$have_browser" = 0 ]; then
   echo "Chromium is not installed at $CHROMIUM and could not be installed." >&2
