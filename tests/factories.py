@@ -62,12 +62,21 @@ class UserFactory(factory.django.DjangoModelFactory):
 class ChildFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Child
+        skip_postgeneration_save = True
 
     partnership = factory.SubFactory(PartnershipFactory)
     first_name = factory.Sequence(lambda n: f"Child{n}")
     last_name = "Example"
     date_of_birth = dt.date(2015, 6, 1)
     owning_team = factory.SubFactory(TeamFactory)
+
+    @factory.post_generation
+    def search_keys(self, create: bool, extracted: object, **kwargs: object) -> None:
+        # Services index the names they write; a factory-made child is indexed here instead.
+        if create:
+            from masa.people.services import search_keys_bulk_index
+
+            search_keys_bulk_index([(self.pk, self.first_name, self.last_name)])
 
 
 class InvolvementFactory(factory.django.DjangoModelFactory):

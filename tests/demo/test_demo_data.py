@@ -184,11 +184,14 @@ def test_reset_clears_and_rebuilds() -> None:
         started_at=now,
         expires_at=window["expires_at"],
     )
-    Child.objects.filter(pk__in=Child.objects.order_by("pk").values("pk")[:1]).delete()
+    # Children have casework (protected rows), so remove part of a child's record instead.
+    AgencyInvolvement.objects.filter(child_id=child_id).delete()
+    involvements = AgencyInvolvement.objects.count()
 
     demo_data("--seed", "5", "--reset")
 
     assert Child.objects.count() == 120
+    assert AgencyInvolvement.objects.count() > involvements
     assert Partnership.objects.count() == 1
     assert User.objects.filter(username="social.worker").count() == 1
     assert not FormDraft.objects.exists()

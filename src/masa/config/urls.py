@@ -3,6 +3,10 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("masa.core.urls")),
     path("children/", include("masa.people.urls")),
+    path("casework/", include("masa.journey.urls")),
+    path("front-door/", include("masa.frontdoor.urls")),
+    path("early-help/", include("masa.earlyhelp.urls")),
+    path("protection/", include("masa.protection.urls")),
 ]
 
 handler400 = "masa.core.views.bad_request"

@@ -159,14 +159,7 @@ def govuk_field(bf: BoundField, **options: Any) -> tuple[str, dict[str, Any]]:
         }
         return "date", params
 
-    if isinstance(widget, forms.RadioSelect):
-        params.pop("id")
-        params["idPrefix"] = bf.name
-        params["items"] = _choice_items(bf)
-        params["fieldset"] = {
-            "legend": {"text": str(bf.label), "classes": "govuk-fieldset__legend--s"}
-        }
-        return "radios", params
+    # Before radios: Django's CheckboxSelectMultiple is a subclass of RadioSelect.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         params.pop("id")
         params["idPrefix"] = bf.name
@@ -175,6 +168,14 @@ def govuk_field(bf: BoundField, **options: Any) -> tuple[str, dict[str, Any]]:
             "legend": {"text": str(bf.label), "classes": "govuk-fieldset__legend--s"}
         }
         return "checkboxes", params
+    if isinstance(widget, forms.RadioSelect):
+        params.pop("id")
+        params["idPrefix"] = bf.name
+        params["items"] = _choice_items(bf)
+        params["fieldset"] = {
+            "legend": {"text": str(bf.label), "classes": "govuk-fieldset__legend--s"}
+        }
+        return "radios", params
 
     params["label"] = _label(bf, options)
     if isinstance(widget, forms.Select):

@@ -20,11 +20,14 @@ class NavItem:
 NAV_ITEMS = [
     NavItem("Home", "core:dashboard", None),
     NavItem("Children", "people:child-list", Permission.VIEW_CHILD_RECORDS),
+    NavItem("Front door", "frontdoor:contact-list", Permission.VIEW_CHILD_RECORDS),
+    NavItem("Work lists", "journey:work-list", Permission.VIEW_WORK_LISTS),
     NavItem("Emergency access reviews", "core:break-glass-review", Permission.REVIEW_BREAK_GLASS),
     NavItem("Partnership", "core:partnership", Permission.VIEW_PARTNERSHIP_OVERVIEW),
     NavItem("Audit log", "core:audit-log", Permission.VIEW_AUDIT_LOG),
     NavItem("Users", "core:user-list", Permission.MANAGE_USERS),
     NavItem("Bank holidays", "core:bank-holidays", Permission.MANAGE_CALENDAR),
+    NavItem("Timescales", "journey:clocks", None),
     NavItem("Roles", "core:roles", None),
 ]
 

@@ -21,6 +21,19 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_CALENDAR = "manage_calendar"
     VIEW_PARTNERSHIP_OVERVIEW = "view_partnership_overview"
+    RECORD_CONTACTS = "record_contacts"
+    ADD_AGENCY_CHECKS = "add_agency_checks"
+    DECIDE_THRESHOLD = "decide_threshold"
+    RECORD_CASEWORK = "record_casework"
+    AUTHORISE_CASEWORK = "authorise_casework"
+    CHAIR_CONFERENCES = "chair_conferences"
+    RECORD_EARLY_HELP = "record_early_help"
+    ADD_CHRONOLOGY_ENTRIES = "add_chronology_entries"
+    EXPORT_CHRONOLOGY = "export_chronology"
+    VIEW_WORK_LISTS = "view_work_lists"
+    MERGE_RECORDS = "merge_records"
+    RESTRICT_RECORDS = "restrict_records"
+    CONFIGURE_PRACTICE = "configure_practice"
 
     @property
     def description(self) -> str:
@@ -57,6 +70,49 @@ PERMISSION_DESCRIPTIONS: dict[Permission, str] = {
     Permission.VIEW_PARTNERSHIP_OVERVIEW: (
         "See the partnership's agencies, teams and aggregate figures (no child-level data)."
     ),
+    Permission.RECORD_CONTACTS: (
+        "Log a contact about a child with the front door (MASH), and record a new child or "
+        "family member."
+    ),
+    Permission.ADD_AGENCY_CHECKS: (
+        "Add their agency's information check to a contact being screened by the MASH."
+    ),
+    Permission.DECIDE_THRESHOLD: (
+        "Record the threshold decision on a contact against the continuum of need."
+    ),
+    Permission.RECORD_CASEWORK: (
+        "Record referrals, assessments, strategy discussions, section 47 enquiries, plans, "
+        "visits and meetings for children their agency works with."
+    ),
+    Permission.AUTHORISE_CASEWORK: (
+        "Authorise assessments, allocate and hand over cases, write management oversight "
+        "notes and close cases."
+    ),
+    Permission.CHAIR_CONFERENCES: (
+        "Record child protection conference decisions and share meeting packs."
+    ),
+    Permission.RECORD_EARLY_HELP: (
+        "Lead or record early help assessments, plans and reviews, from any agency."
+    ),
+    Permission.ADD_CHRONOLOGY_ENTRIES: (
+        "Add a significant event from their agency to a child's multi-agency chronology."
+    ),
+    Permission.EXPORT_CHRONOLOGY: (
+        "Print or export a child's chronology (PDF or CSV). Every export is audited."
+    ),
+    Permission.VIEW_WORK_LISTS: (
+        "See the team's work lists of what is due and overdue, by worker."
+    ),
+    Permission.MERGE_RECORDS: (
+        "Merge two records that are the same person, keeping both audit trails."
+    ),
+    Permission.RESTRICT_RECORDS: (
+        "Restrict a sensitive child's record (for example adopted or high-profile) so only "
+        "named people can open it."
+    ),
+    Permission.CONFIGURE_PRACTICE: (
+        "Set the partnership's local timescales and practice model (for example Signs of Safety)."
+    ),
 }
 
 # Permissions that show information about identifiable people: roles holding any of these
@@ -71,6 +127,18 @@ PERSONAL_DATA_PERMISSIONS = frozenset(
         Permission.VIEW_RECORD_ACCESS_REPORT,
         Permission.VIEW_AUDIT_LOG,
         Permission.MANAGE_USERS,
+        Permission.RECORD_CONTACTS,
+        Permission.ADD_AGENCY_CHECKS,
+        Permission.DECIDE_THRESHOLD,
+        Permission.RECORD_CASEWORK,
+        Permission.AUTHORISE_CASEWORK,
+        Permission.CHAIR_CONFERENCES,
+        Permission.RECORD_EARLY_HELP,
+        Permission.ADD_CHRONOLOGY_ENTRIES,
+        Permission.EXPORT_CHRONOLOGY,
+        Permission.VIEW_WORK_LISTS,
+        Permission.MERGE_RECORDS,
+        Permission.RESTRICT_RECORDS,
     }
 )
 
@@ -91,7 +159,15 @@ class RoleDefinition:
 
 
 P = Permission
-_PRACTITIONER = frozenset({P.VIEW_CHILD_RECORDS, P.BREAK_GLASS})
+_PRACTITIONER = frozenset(
+    {P.VIEW_CHILD_RECORDS, P.BREAK_GLASS, P.RECORD_CONTACTS, P.ADD_CHRONOLOGY_ENTRIES}
+)
+_CASEWORKER = _PRACTITIONER | {
+    P.EDIT_CHILD_RECORDS,
+    P.RECORD_CASEWORK,
+    P.RECORD_EARLY_HELP,
+    P.EXPORT_CHRONOLOGY,
+}
 
 ROLES: dict[str, RoleDefinition] = {
     role.code: role
@@ -100,15 +176,19 @@ ROLES: dict[str, RoleDefinition] = {
             "social_worker",
             "Social worker",
             "A children's social care practitioner who works with children and families.",
-            _PRACTITIONER | {P.EDIT_CHILD_RECORDS},
+            _CASEWORKER | {P.VIEW_WORK_LISTS},
         ),
         RoleDefinition(
             "team_manager",
             "Team manager",
             "Manages a team of practitioners; approves access and reviews emergency access.",
-            _PRACTITIONER
+            _CASEWORKER
             | {
-                P.EDIT_CHILD_RECORDS,
+                P.DECIDE_THRESHOLD,
+                P.AUTHORISE_CASEWORK,
+                P.VIEW_WORK_LISTS,
+                P.MERGE_RECORDS,
+                P.RESTRICT_RECORDS,
                 P.APPROVE_ACCESS_GRANTS,
                 P.REVIEW_BREAK_GLASS,
                 P.VIEW_RECORD_ACCESS_REPORT,
@@ -119,20 +199,20 @@ ROLES: dict[str, RoleDefinition] = {
             "MASH practitioner",
             "Works in the multi-agency safeguarding hub for their own agency (children's social "
             "care, police, health or education) and shares that agency's information.",
-            _PRACTITIONER,
+            _PRACTITIONER | {P.ADD_AGENCY_CHECKS},
         ),
         RoleDefinition(
             "designated_safeguarding_lead",
             "Designated safeguarding lead",
             "The school's lead for safeguarding; sees children on the school's roll who are "
             "known to the partnership.",
-            _PRACTITIONER,
+            _PRACTITIONER | {P.RECORD_EARLY_HELP},
         ),
         RoleDefinition(
             "health_safeguarding_practitioner",
             "Health safeguarding practitioner",
             "A named or designated safeguarding professional in a health organisation.",
-            _PRACTITIONER,
+            _PRACTITIONER | {P.RECORD_EARLY_HELP},
         ),
         RoleDefinition(
             "police_officer",
@@ -144,7 +224,7 @@ ROLES: dict[str, RoleDefinition] = {
             "independent_reviewing_officer",
             "Independent reviewing officer or conference chair",
             "Chairs child protection conferences and children looked after reviews.",
-            _PRACTITIONER,
+            _PRACTITIONER | {P.CHAIR_CONFERENCES, P.EXPORT_CHRONOLOGY},
         ),
         RoleDefinition(
             "lado",
@@ -156,7 +236,7 @@ ROLES: dict[str, RoleDefinition] = {
             "business_manager",
             "Partnership business manager",
             "Runs the partnership's business unit: reviews, audits, governance and reporting.",
-            frozenset({P.VIEW_PARTNERSHIP_OVERVIEW}),
+            frozenset({P.VIEW_PARTNERSHIP_OVERVIEW, P.CONFIGURE_PRACTICE}),
         ),
         RoleDefinition(
             "data_analyst",

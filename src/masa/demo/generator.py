@@ -21,7 +21,7 @@ from django.db import connection, transaction
 
 from masa.core.models import AuditEvent, Partnership, User
 
-from .factories import core, people
+from .factories import core, journey, people
 from .factories.base import DemoContext, SizeProfile
 
 DEFAULT_SEED = 2026
@@ -46,6 +46,7 @@ class Domain:
 DOMAINS: tuple[Domain, ...] = (
     Domain("core", core.build, core.reset),
     Domain("people", people.build, people.reset),
+    Domain("journey", journey.build, journey.reset),
 )
 
 

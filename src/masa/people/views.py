@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -10,16 +13,30 @@ from django.urls import reverse
 from masa.core.access import requires
 from masa.core.models import FormDraft, User
 from masa.core.permissions import Permission
-from masa.core.presenters import govuk_date
-from masa.core.selectors import record_views, users_in_partnership
+from masa.core.presenters import format_masa_id, govuk_date
+from masa.core.selectors import users_in_partnership
 from masa.core.services import ServiceError, access_grant_create
 from masa.core.views import add_service_error, page
+from masa.journey.selectors import child_journey_panel
 
 from . import selectors, services
-from .forms import AccessGrantForm, BreakGlassForm, ChildDetailsForm, ChildSearchForm
-from .models import Child
+from .forms import (
+    AccessGrantForm,
+    AddressForm,
+    BreakGlassForm,
+    ChildCreateForm,
+    ChildEditForm,
+    ChildSearchForm,
+    MergeChooseForm,
+    RelationshipEndForm,
+    RelationshipForm,
+    RestrictForm,
+    identity_fingerprint,
+)
+from .models import Address, Child, Relationship
 
 LIST_LIMIT = 200
+DATE_PARTS = ("day", "month", "year")
 
 
 def _user(request: HttpRequest) -> User:
@@ -33,32 +50,123 @@ def child_list(request: HttpRequest) -> HttpResponse:
     form = ChildSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
     children = selectors.search_children(user, query)
+    shown = list(children[:LIST_LIMIT])
+    current = Address.objects.filter(to_date__isnull=True)
+    prefetch_related_objects(shown, Prefetch("addresses", current, to_attr="current_addresses"))
     return page(
         request,
         "people/child_list.html",
         "Children",
         form=form,
         query=query,
-        children=children[:LIST_LIMIT],
+        children=shown,
         total=children.count(),
         limit=LIST_LIMIT,
+        can_create=user.has_masa_permission(Permission.RECORD_CONTACTS),
     )
 
 
 @requires(Permission.VIEW_CHILD_RECORDS)
 def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     user = _user(request)
-    child = selectors.child_for_user(user, child_id)
+    try:
+        child = selectors.child_for_user(user, child_id)
+    except Http404:
+        kept = selectors.kept_child_id(user, child_id)
+        if kept is None:
+            raise
+        messages.info(request, f"{format_masa_id(child_id)} was merged into this record")
+        return redirect("people:child-detail", child_id=kept)
     services.child_record_view(user=user, child=child)
+    relationships = list(selectors.relationships_of(child))
+    related_ids = {r.child_id for r in relationships} | {
+        r.other_child_id for r in relationships if r.other_child_id
+    }
+    visible_related = set(
+        selectors.children_visible_to(user)
+        .filter(pk__in=related_ids - {child.pk})
+        .values_list("pk", flat=True)
+    )
+    addresses = list(selectors.addresses_of(child))
     return page(
         request,
         "people/child_detail.html",
         child.full_name,
         child=child,
         involvements=child.involvements.select_related("agency").order_by("started_on"),
+        addresses=addresses,
+        current_address=next((a for a in addresses if a.to_date is None), None),
+        relationships=[_relationship_row(child, r, visible_related) for r in relationships],
+        merged_ids=selectors.merged_record_ids(child),
         can_edit=user.has_masa_permission(Permission.EDIT_CHILD_RECORDS),
+        can_add_relationship=user.has_masa_permission(Permission.RECORD_CONTACTS),
         can_grant=user.has_masa_permission(Permission.APPROVE_ACCESS_GRANTS),
         can_see_access=user.has_masa_permission(Permission.VIEW_RECORD_ACCESS_REPORT),
+        can_merge=user.has_masa_permission(Permission.MERGE_RECORDS),
+        can_restrict=user.has_masa_permission(Permission.RESTRICT_RECORDS),
+        **child_journey_panel(user, child),
+    )
+
+
+def _relationship_row(
+    child: Child, relationship: Relationship, visible: set[int]
+) -> dict[str, Any]:
+    """How one relationship reads on this child's page."""
+    person = relationship.person_seen_from(child.pk)
+    row: dict[str, Any] = {
+        "relationship": relationship,
+        "kind": relationship.kind_seen_from(child.pk),
+        "name": "",
+        "link": "",
+        "masa_id": "",
+        "date_of_birth": None,
+    }
+    if isinstance(person, Child):
+        if person.pk in visible:
+            row.update(
+                name=person.full_name,
+                link=reverse("people:child-detail", args=[person.pk]),
+                masa_id=person.masa_id,
+                date_of_birth=person.date_of_birth,
+            )
+        else:
+            # Naming a child the user cannot see would leak their record.
+            row["name"] = "A child whose record you cannot see"
+    elif person is not None:
+        row.update(name=person.full_name, date_of_birth=person.date_of_birth)
+    return row
+
+
+@requires(Permission.RECORD_CONTACTS)
+def child_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ChildCreateForm(request.POST or None)
+    duplicates: selectors.Duplicates | None = None
+    if request.method == "POST" and form.is_valid():
+        seen_warning = form.cleaned_data.get("checked") == identity_fingerprint(form.cleaned_data)
+        try:
+            child = services.child_create(
+                user=user, details=form.details(), confirmed_new=form.confirmed_new()
+            )
+        except services.PossibleDuplicates as found:
+            duplicates = found.duplicates
+            data = request.POST.copy()
+            data["checked"] = identity_fingerprint(form.cleaned_data)
+            data.pop("confirm_new", None)
+            form = ChildCreateForm(data)
+            form.is_valid()
+            if seen_warning:
+                form.add_error(
+                    "confirm_new",
+                    "Select that this is a new child, or open one of the records shown",
+                )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"{child.full_name} recorded as {child.masa_id}")
+            return redirect("people:child-detail", child_id=child.pk)
+    return page(
+        request, "people/child_create.html", "Record a new child", form=form, duplicates=duplicates
     )
 
 
@@ -70,7 +178,7 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     conflict: Child | None = None
     restored_draft: FormDraft | None = None
     if request.method == "POST":
-        form = ChildDetailsForm(request.POST)
+        form = ChildEditForm(request.POST)
         if form.is_valid():
             data = dict(form.cleaned_data)
             version = data.pop("version")
@@ -82,7 +190,9 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
                 conflict = error.current
                 # Keep what the user typed, now against the latest version, so saving again is
                 # a deliberate choice made with both versions in view.
-                form = ChildDetailsForm({**request.POST.dict(), "version": conflict.version})
+                typed = request.POST.copy()
+                typed["version"] = str(conflict.version)
+                form = ChildEditForm(typed)
                 form.is_valid()
             except ServiceError as error:
                 add_service_error(form, error)
@@ -93,15 +203,11 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
         initial: dict[str, object] = {
             name: getattr(child, name) for name in services.EDITABLE_FIELDS
         }
+        initial["nhs_number"] = child.nhs_number_display
         restored_draft = FormDraft.objects.filter(user=user, form_key=draft_key).first()
         if restored_draft is not None:
-            typed = restored_draft.data
-            initial.update({k: v for k, v in typed.items() if k in services.EDITABLE_FIELDS})
-            if any(f"date_of_birth_{p}" in typed for p in ("day", "month", "year")):
-                initial["date_of_birth"] = [
-                    typed.get(f"date_of_birth_{p}", "") for p in ("day", "month", "year")
-                ]
-        form = ChildDetailsForm(initial={**initial, "version": child.version})
+            initial.update(_draft_values(restored_draft.data))
+        form = ChildEditForm(initial={**initial, "version": child.version})
     return page(
         request,
         "people/child_edit.html",
@@ -115,25 +221,288 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
+def _draft_values(typed: dict[str, Any]) -> dict[str, object]:
+    """A saved draft as the edit form's initial values."""
+    values: dict[str, object] = {k: v for k, v in typed.items() if k in services.EDITABLE_FIELDS}
+    for name in ("date_of_birth", "expected_date_of_birth"):
+        if any(f"{name}_{part}" in typed for part in DATE_PARTS):
+            values[name] = [typed.get(f"{name}_{part}", "") for part in DATE_PARTS]
+    if isinstance(values.get("disabilities"), str):
+        # Drafts keep one value per field name: a single ticked box survives.
+        values["disabilities"] = [values["disabilities"]]
+    return values
+
+
 def _conflict_rows(current: Child, request: HttpRequest) -> list[tuple[str, str, str]]:
     typed = request.POST
-    rows = []
-    labels = {
-        "first_name": "First name",
-        "last_name": "Last name",
-        "sex": "Sex",
-        "summary": "Summary",
+
+    def typed_date(name: str) -> str:
+        return "/".join(typed.get(f"{name}_{part}", "") for part in DATE_PARTS).strip("/")
+
+    labels = dict(ChildEditForm.base_fields["disabilities"].choices)  # type: ignore[attr-defined]
+    return [
+        ("First name", typed.get("first_name", ""), current.first_name),
+        ("Last name", typed.get("last_name", ""), current.last_name),
+        ("Date of birth", typed_date("date_of_birth"), govuk_date(current.date_of_birth)),
+        (
+            "Expected date of birth",
+            typed_date("expected_date_of_birth"),
+            govuk_date(current.expected_date_of_birth),
+        ),
+        ("Sex", typed.get("sex", ""), current.sex),
+        ("NHS number", typed.get("nhs_number", ""), current.nhs_number_display),
+        ("UPN", typed.get("upn", ""), current.upn),
+        ("Ethnicity", typed.get("ethnicity", ""), current.ethnicity),
+        (
+            "Disabilities",
+            ", ".join(str(labels.get(c, c)) for c in typed.getlist("disabilities")),
+            ", ".join(current.disability_labels),
+        ),
+        ("Summary", typed.get("summary", ""), current.summary),
+    ]
+
+
+@requires(Permission.EDIT_CHILD_RECORDS)
+def address_add(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = _user(request)
+    child = selectors.child_for_user(user, child_id)
+    form = AddressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.address_add(user=user, child=child, **form.cleaned_data)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Address added")
+            return redirect("people:child-detail", child_id=child.pk)
+    return page(
+        request,
+        "people/address_add.html",
+        f"Add an address for {child.full_name}",
+        form=form,
+        child=child,
+        current_address=selectors.current_address(child),
+    )
+
+
+@requires(Permission.RECORD_CONTACTS)
+def relationship_add(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = _user(request)
+    child = selectors.child_for_user(user, child_id)
+    known = list(selectors.known_family_members(user, child))
+    choices = [
+        (
+            str(m.pk),
+            m.full_name + (f", born {govuk_date(m.date_of_birth)}" if m.date_of_birth else ""),
+        )
+        for m in known
+    ]
+    form = RelationshipForm(request.POST or None, known_members=choices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person: dict[str, Any] = {}
+        try:
+            if data["person"] == "new":
+                person["new_member"] = services.NewFamilyMember(
+                    first_name=data["member_first_name"],
+                    last_name=data["member_last_name"],
+                    date_of_birth=data["member_date_of_birth"],
+                    nhs_number=data["member_nhs_number"],
+                )
+            elif data["person"] == "known":
+                person["family_member"] = next(
+                    m for m in known if str(m.pk) == data["family_member_id"]
+                )
+            else:
+                try:
+                    person["other_child"] = selectors.child_for_user(user, data["other_child_id"])
+                except Http404:
+                    raise ServiceError(
+                        "No child you can see has that masa ID", field="other_child_id"
+                    ) from None
+            services.relationship_add(
+                user=user,
+                child=child,
+                kind=data["kind"],
+                other_kind=data["other_kind"],
+                lives_with_child=data["lives_with_child"] == "yes",
+                started_on=data["started_on"],
+                **person,
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Relationship added")
+            return redirect("people:child-detail", child_id=child.pk)
+    return page(
+        request,
+        "people/relationship_add.html",
+        f"Add a family member or relationship for {child.full_name}",
+        form=form,
+        child=child,
+    )
+
+
+@requires(Permission.EDIT_CHILD_RECORDS)
+def relationship_end(request: HttpRequest, child_id: int, relationship_id: int) -> HttpResponse:
+    user = _user(request)
+    child = selectors.child_for_user(user, child_id)
+    relationship = selectors.relationship_for_user(user, child, relationship_id)
+    form = RelationshipEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relationship_end(
+                user=user,
+                child=child,
+                relationship=relationship,
+                ended_on=form.cleaned_data["ended_on"],
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Relationship ended")
+            return redirect("people:child-detail", child_id=child.pk)
+    visible = {child.pk} | set(
+        selectors.children_visible_to(user)
+        .filter(pk__in=[relationship.child_id, relationship.other_child_id or 0])
+        .values_list("pk", flat=True)
+    )
+    return page(
+        request,
+        "people/relationship_end.html",
+        "End a relationship",
+        form=form,
+        child=child,
+        row=_relationship_row(child, relationship, visible),
+    )
+
+
+@requires(Permission.MERGE_RECORDS)
+def child_merge(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Merge a duplicate: choose the other record and which to keep, compare, confirm."""
+    user = _user(request)
+    child = selectors.child_for_user(user, child_id)
+    form = MergeChooseForm(request.POST or None, initial={"other_id": request.GET.get("other", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            other = selectors.child_for_user(user, form.cleaned_data["other_id"])
+        except Http404:
+            other = None
+            form.add_error("other_id", "No record you can see has that masa ID")
+        if other is not None and other.pk == child.pk:
+            form.add_error("other_id", "Enter the masa ID of a different record")
+        elif other is not None:
+            keep, duplicate = (
+                (child, other) if form.cleaned_data["keep"] == "this" else (other, child)
+            )
+            if request.POST.get("confirm") == "yes":
+                try:
+                    kept = services.child_merge(user=user, keep=keep, duplicate=duplicate)
+                except ServiceError as error:
+                    add_service_error(form, error)
+                else:
+                    messages.success(
+                        request, f"{duplicate.masa_id} has been merged into {kept.masa_id}"
+                    )
+                    return redirect("people:child-detail", child_id=kept.pk)
+            else:
+                for shown in (keep, duplicate):
+                    services.child_record_view(user=user, child=shown)
+                return page(
+                    request,
+                    "people/child_merge_confirm.html",
+                    "Check the records before merging",
+                    form=form,
+                    child=child,
+                    keep=_merge_summary(keep),
+                    duplicate=_merge_summary(duplicate),
+                )
+    suggestions = selectors.likely_duplicates(
+        user,
+        first_name=child.first_name,
+        last_name=child.last_name,
+        date_of_birth=child.date_of_birth,
+        expected_date_of_birth=child.expected_date_of_birth,
+        nhs_number=child.nhs_number,
+        upn=child.upn,
+        exclude_id=child.pk,
+    )
+    return page(
+        request,
+        "people/child_merge.html",
+        f"Merge a duplicate record with {child.full_name}'s",
+        form=form,
+        child=child,
+        suggestions=suggestions,
+    )
+
+
+def _merge_summary(child: Child) -> dict[str, Any]:
+    current = selectors.current_address(child)
+    return {
+        "child": child,
+        "rows": [
+            ("Name", child.full_name),
+            ("masa ID", child.masa_id),
+            ("Date of birth", govuk_date(child.date_of_birth) or "Not recorded"),
+            ("Expected date of birth", govuk_date(child.expected_date_of_birth) or "Not recorded"),
+            ("Sex", child.get_sex_display()),
+            ("NHS number", child.nhs_number_display or "Not recorded"),
+            ("UPN", child.upn or "Not recorded"),
+            ("Ethnicity", child.get_ethnicity_display() or "Not recorded"),
+            ("Current address", current.one_line if current else "Not recorded"),
+            ("Team", f"{child.owning_team.name}, {child.owning_team.agency.name}"),
+            (
+                "Allocated worker",
+                child.allocated_worker.display_name if child.allocated_worker else "Not allocated",
+            ),
+            ("Restricted", "Yes" if child.is_restricted else "No"),
+        ],
     }
-    for name, label in labels.items():
-        rows.append((label, typed.get(name, ""), str(getattr(current, name))))
-    dob_typed = "/".join(typed.get(f"date_of_birth_{p}", "") for p in ("day", "month", "year"))
-    rows.insert(2, ("Date of birth", dob_typed, govuk_date(current.date_of_birth)))
-    return rows
+
+
+@requires(Permission.RESTRICT_RECORDS)
+def child_restrict(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = _user(request)
+    child = selectors.child_for_user(user, child_id)
+    restricting = not child.is_restricted
+    form = RestrictForm(request.POST or None)
+    form.fields["reason"].label = (
+        "Why should this record be restricted?"
+        if restricting
+        else "Why can the restriction be removed?"
+    )
+    form.fields["reason"].error_messages["required"] = (
+        "Enter why the record should be restricted"
+        if restricting
+        else "Enter why the restriction can be removed"
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_restrict(
+                user=user, child=child, restrict=restricting, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Record restricted" if restricting else "Restriction removed")
+            return redirect("people:child-detail", child_id=child.pk)
+    return page(
+        request,
+        "people/child_restrict.html",
+        "Restrict this record" if restricting else "Remove the restriction",
+        form=form,
+        child=child,
+        restricting=restricting,
+    )
 
 
 @requires(Permission.VIEW_RECORD_ACCESS_REPORT)
 def child_access_report(request: HttpRequest, child_id: int) -> HttpResponse:
-    """Who has viewed this child: team managers within scope, the DPO across the partnership."""
+    """Who has viewed this child: team managers within scope, the DPO across the partnership.
+
+    Views of records merged into this one are included, marked with their own masa ID.
+    """
     user = _user(request)
     if user.has_masa_permission(Permission.VIEW_CHILD_RECORDS):
         child = selectors.child_for_user(user, child_id)
@@ -147,7 +516,8 @@ def child_access_report(request: HttpRequest, child_id: int) -> HttpResponse:
         "people/child_access_report.html",
         f"Who has viewed {child.full_name}'s record",
         child=child,
-        views=record_views(child.pk)[:500],
+        views=selectors.child_record_views(child)[:500],
+        merged_ids=selectors.merged_record_ids(child),
     )
 
 

@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "masa.core",
     "masa.people",
+    "masa.journey",
+    "masa.frontdoor",
+    "masa.earlyhelp",
+    "masa.protection",
 ]
 
 MIDDLEWARE = [

@@ -1,18 +1,41 @@
-"""Children, in families, and the agencies involved with them.
+"""Children, in families, with their identifiers, parents, addresses and agencies.
 
 Plans are drawn first (plain Python, all randomness in one place and in a fixed order), then
-written with ``bulk_create``: children, then their involvements.
+written in bulk: children, their involvements, family members and relationships, addresses,
+and the name search keys. Identifiers, families and addresses are drawn from a second random
+stream taken after the plans, so they never change which children are planned.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.management.color import no_style
+from django.db import connection
+from django.db.models import Max, Model
+from django.utils import timezone
 
 from masa.core.models import Partnership, User
 from masa.demo.accounts import LA
-from masa.people.models import AgencyInvolvement, Child, Sex
+from masa.people.identifiers import nhs_number_check_digit, upn_check_letter
+from masa.people.models import (
+    Address,
+    AgencyInvolvement,
+    Child,
+    Disability,
+    Ethnicity,
+    FamilyMember,
+    PersonSearchKey,
+    Relationship,
+    RelationshipKind,
+    Sex,
+)
+from masa.people.services import search_keys_bulk_index
 
 from .base import DemoContext, random_date
 from .core import (
@@ -33,6 +56,7 @@ from .core import (
 )
 
 BATCH_SIZE = 2000
+INSERT_BATCH_SIZE = 10_000
 UNBORN_RATE = 0.0015  # unborn children are current cases only: a few dozen at borough size
 UNALLOCATED_RATE = 0.15
 SOCIAL_WORKER = "social.worker"  # the demo account given a caseload of its own
@@ -187,10 +211,32 @@ Span = tuple[dt.date, dt.date | None]  # (started_on, ended_on)
 class ChildPlan:
     first_name: str
     sex: str
-    date_of_birth: dt.date
+    date_of_birth: dt.date  # the expected date of birth for an unborn child
     unborn: bool = False
     icb: Span | None = None
     hospital: Span | None = None
+    nhs_number: str = ""
+    upn: str = ""
+    ethnicity: str = ""
+    disabilities: list[str] = field(default_factory=list)
+    restricted: bool = False
+
+
+@dataclass
+class AdultPlan:
+    first_name: str
+    last_name: str
+    date_of_birth: dt.date
+    lives_with_children: bool
+
+
+@dataclass
+class AddressPlan:
+    line_1: str
+    town: str
+    postcode: str
+    from_date: dt.date
+    to_date: dt.date | None = None
 
 
 @dataclass
@@ -207,6 +253,8 @@ class FamilyPlan:
     voluntary: Span | None = None
     primary_school: str = ""
     secondary_school: str = ""
+    adults: list[AdultPlan] = field(default_factory=list)
+    addresses: list[AddressPlan] = field(default_factory=list)  # oldest first
 
 
 def build(ctx: DemoContext, rng: random.Random) -> None:
@@ -214,37 +262,65 @@ def build(ctx: DemoContext, rng: random.Random) -> None:
     families = planner.families(ctx.profile.children)
     _give_social_worker_a_caseload(ctx, families)
     _ensure_visible(planner, families)
+    details = _Details(ctx, random.Random(rng.getrandbits(64)))
+    details.add(families)
 
-    partnership = ctx.get_partnership()
-    children: list[Child] = []
+    # Plain parameterised INSERTs with ids given here (see _insert): building ~250,000 model
+    # instances for bulk_create took most of the borough's time.
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    disabilities = Child._meta.get_field("disabilities")
+    partnership_id = ctx.get_partnership().pk
+    next_id = _next_id(Child)
+    children: list[tuple[Any, ...]] = []
+    names: list[tuple[int, str, str]] = []
+    involvements: list[tuple[Any, ...]] = []
     for family in families:
+        team_id = ctx.team(LA, family.team).pk
+        worker_id = family.worker.pk if family.worker else None
         for plan in family.children:
+            child_id, next_id = next_id, next_id + 1
             children.append(
-                Child(
-                    partnership=partnership,
-                    first_name=plan.first_name,
-                    last_name=family.surname,
-                    date_of_birth=plan.date_of_birth,
-                    sex=plan.sex,
-                    summary=family.summary,
-                    owning_team=ctx.team(LA, family.team),
-                    allocated_worker=family.worker,
+                (
+                    child_id,
+                    partnership_id,
+                    plan.first_name,
+                    family.surname,
+                    None if plan.unborn else ops.adapt_datefield_value(plan.date_of_birth),
+                    ops.adapt_datefield_value(plan.date_of_birth) if plan.unborn else None,
+                    plan.sex,
+                    family.summary,
+                    team_id,
+                    worker_id,
+                    1,
+                    now,
+                    plan.nhs_number,
+                    plan.upn,
+                    plan.ethnicity,
+                    disabilities.get_db_prep_save(plan.disabilities, connection),
+                    plan.restricted,
+                    RESTRICTION_REASON if plan.restricted else "",
                 )
             )
-    # Primary keys come back from bulk_create (SQLite 3.35+, PostgreSQL): involvements need them.
-    Child.objects.bulk_create(children, batch_size=BATCH_SIZE)
-
-    involvements: list[AgencyInvolvement] = []
-    rows = iter(children)
-    for family in families:
-        for plan in family.children:
-            involvements += _involvements(ctx, next(rows), family, plan)
-    AgencyInvolvement.objects.bulk_create(involvements, batch_size=BATCH_SIZE)
+            names.append((child_id, plan.first_name, family.surname))
+            involvements += _involvements(ctx, child_id, family, plan)
+    _insert(Child, CHILD_COLUMNS, children)
+    _insert(
+        AgencyInvolvement,
+        ("child_id", "agency_id", "started_on", "ended_on"),
+        [
+            (c, a, ops.adapt_datefield_value(s), ops.adapt_datefield_value(e))
+            for c, a, s, e in involvements
+        ],
+    )
+    members, relationships, addresses = _families_and_addresses(ctx, families, names)
+    keys = search_keys_bulk_index(names)
+    _move_id_sequences_on(Child, FamilyMember)
 
     unborn = sum(plan.unborn for family in families for plan in family.children)
     open_cases = sum(len(family.children) for family in families if family.case_end is None)
-    unallocated = sum(child.allocated_worker is None for child in children)
-    ended = sum(inv.ended_on is not None for inv in involvements)
+    unallocated = sum(len(f.children) for f in families if f.worker is None)
+    ended = sum(row[3] is not None for row in involvements)
     ctx.summary += [
         (
             "Children",
@@ -253,11 +329,25 @@ def build(ctx: DemoContext, rng: random.Random) -> None:
             f"{unallocated:,} unallocated)",
         ),
         ("Agency involvements", f"{len(involvements):,} ({ended:,} ended)"),
+        (
+            "Families",
+            f"{members:,} family members, {relationships:,} relationships, {addresses:,} addresses",
+        ),
+        (
+            "Records",
+            f"{details.duplicates:,} likely duplicates to merge, "
+            f"{details.restricted:,} restricted, {keys:,} search keys",
+        ),
     ]
 
 
 def reset(partnership: Partnership) -> None:
+    PersonSearchKey.objects.filter(child__partnership=partnership).delete()
+    Address.objects.filter(child__partnership=partnership).delete()
+    Relationship.objects.filter(child__partnership=partnership).delete()
+    FamilyMember.objects.filter(partnership=partnership).delete()
     AgencyInvolvement.objects.filter(child__partnership=partnership).delete()
+    Child.objects.filter(partnership=partnership).update(merged_into=None)
     Child.objects.filter(partnership=partnership).delete()
 
 
@@ -442,8 +532,9 @@ def _ensure_visible(planner: _Planner, families: list[FamilyPlan]) -> None:
 
 
 def _involvements(
-    ctx: DemoContext, child: Child, family: FamilyPlan, plan: ChildPlan
-) -> list[AgencyInvolvement]:
+    ctx: DemoContext, child_id: int, family: FamilyPlan, plan: ChildPlan
+) -> list[tuple[int, int, dt.date, dt.date | None]]:
+    """(child id, agency id, started on, ended on) of each agency working with the child."""
     spans: list[tuple[str, Span | None]] = [
         (LA, (family.case_start, family.case_end)),
         (POLICE, family.police),
@@ -467,14 +558,7 @@ def _involvements(
             if ended_on is not None and ended_on < plan.date_of_birth:
                 continue
             started_on = max(started_on, plan.date_of_birth)
-        rows.append(
-            AgencyInvolvement(
-                child=child,
-                agency=ctx.agency(agency_name),
-                started_on=started_on,
-                ended_on=ended_on,
-            )
-        )
+        rows.append((child_id, ctx.agency(agency_name).pk, started_on, ended_on))
     return rows
 
 
@@ -498,3 +582,342 @@ def _phase_start(child: ChildPlan, phase: str) -> dt.date:
 
 def _age(dob: dt.date, today: dt.date) -> int:
     return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+
+
+# ---------------------------------------------------------------- identifiers and families
+
+NHS_TEST_PREFIX = "999"  # NHS numbers starting 999 are set aside for test data: never real
+LA_NUMBER = "999"  # a fictional local authority number for UPNs
+SCHOOL_ESTABLISHMENTS = {
+    "St Aidan's Primary School": "2001",
+    "Moorside Primary School": "2002",
+    "Northbury High School": "4001",
+    "Riverside Academy": "4002",
+}
+NHS_NUMBER_RATE = 0.96  # born children with an NHS number on record
+UPN_RATE = 0.95  # children at school with their UPN on record
+DUPLICATE_RATE = 0.001  # lone children recorded a second time by mistake, to be merged
+RESTRICTED_RATE = 0.002  # children in care whose records are restricted (adoption)
+RESTRICTION_REASON = "Placed for adoption: restricted to the Children in Care Team"
+MOTHER_RATE, FATHER_RATE = 0.97, 0.6
+PREVIOUS_ADDRESS_RATE = 0.35
+TOWN = "Northbury"
+
+# A borough like Northbury (2021 census, simplified): mostly White British and Pakistani heritage.
+ETHNICITIES = (
+    (Ethnicity.WBRI, 58), (Ethnicity.APKN, 14), (Ethnicity.WOTH, 5), (Ethnicity.ABAN, 3),
+    (Ethnicity.AIND, 2), (Ethnicity.MWAS, 2), (Ethnicity.MWBC, 2), (Ethnicity.MOTH, 2),
+    (Ethnicity.BAFR, 3), (Ethnicity.BCRB, 1), (Ethnicity.AOTH, 1), (Ethnicity.WIRI, 1),
+    (Ethnicity.WROM, 1), (Ethnicity.WIRT, 1), (Ethnicity.CHNE, 1), (Ethnicity.OOTH, 1),
+    (Ethnicity.REFU, 1), (Ethnicity.NOBT, 1),
+)  # fmt: skip
+DISABILITY_CODES = [code for code in Disability.values if code != Disability.NONE]
+MOTHERS_NAMES = [
+    "Sarah", "Emma", "Gemma", "Kelly", "Stacey", "Danielle", "Lauren", "Jade", "Chelsea",
+    "Amy", "Kayleigh", "Natasha", "Samantha", "Nicola", "Leanne", "Nadia", "Samina", "Shazia",
+    "Rukhsana", "Aisha", "Fatima", "Ruksana", "Nasreen", "Agnieszka", "Monika", "Ioana",
+    "Ngozi", "Chipo", "Amina", "Hodan", "Maria", "Joanne", "Claire",
+]  # fmt: skip
+FATHERS_NAMES = [
+    "Daniel", "Craig", "Lee", "Wayne", "Dean", "Jamie", "Ryan", "Scott", "Carl", "Adam",
+    "Liam", "Mark", "Imran", "Asif", "Tariq", "Kamran", "Zeeshan", "Adnan", "Bilal",
+    "Tomasz", "Piotr", "Marius", "Kwame", "Emeka", "Abdi", "Mohamed", "Paul", "Gary",
+]  # fmt: skip
+STREETS = [
+    "Moor Lane", "Church Street", "Mill Road", "Victoria Road", "Albert Street", "Park Avenue",
+    "Station Road", "Beech Grove", "Hollin Lane", "Canal Side", "Weaver Close", "Kirkgate",
+    "Fold Court", "Clough Road", "Ridgeway", "Ashfield Drive", "Greenside", "Tenter Street",
+]  # fmt: skip
+INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # postcode inward codes never use C, I, K, M, O, V
+
+
+class _Details:
+    """Identifiers, a few duplicates and restricted records, parents and addresses."""
+
+    def __init__(self, ctx: DemoContext, rng: random.Random) -> None:
+        self.ctx = ctx
+        self.rng = rng
+        self.today = ctx.today
+        self.duplicates = 0
+        self.restricted = 0
+        self.upn_serials: dict[tuple[str, int], int] = {}
+
+    def add(self, families: list[FamilyPlan]) -> None:
+        rng = self.rng
+        children = [child for family in families for child in family.children]
+        born = [child for child in children if not child.unborn]
+        suffixes = iter(rng.sample(range(1_000_000), round(len(children) * 1.2) + 20))
+        for family in families:
+            ethnicity = rng.choices([e for e, _ in ETHNICITIES], [w for _, w in ETHNICITIES])[0]
+            for child in family.children:
+                child.ethnicity = ethnicity
+                if child.unborn:
+                    continue
+                if rng.random() < NHS_NUMBER_RATE:
+                    child.nhs_number = self.nhs_number(suffixes)
+                child.disabilities = self.disabilities()
+                phase = _school_phase(child, self.today)
+                if phase and rng.random() < UPN_RATE:
+                    school = (
+                        family.primary_school if phase == "primary" else family.secondary_school
+                    )
+                    child.upn = self.upn(school, _phase_start(child, "primary").year)
+            self.add_adults(family)
+            self.add_addresses(family)
+        self.add_duplicates(families, born)
+        self.add_restrictions(families)
+
+    def nhs_number(self, suffixes: Iterator[int]) -> str:
+        while True:
+            nine = f"{NHS_TEST_PREFIX}{next(suffixes):06d}"
+            check = nhs_number_check_digit(nine)
+            if check is not None:  # about one in eleven has no possible check digit
+                return f"{nine}{check}"
+
+    def upn(self, school: str, year: int) -> str:
+        key = (school, year)
+        serial = self.upn_serials.get(key, 0) + 1
+        self.upn_serials[key] = serial
+        if serial > 999:
+            return ""
+        body = f"{LA_NUMBER}{SCHOOL_ESTABLISHMENTS[school]}{year % 100:02d}{serial:03d}"
+        return upn_check_letter(body) + body
+
+    def disabilities(self) -> list[str]:
+        roll = self.rng.random()
+        if roll < 0.8:
+            return [Disability.NONE]
+        if roll < 0.93:
+            return [self.rng.choice(DISABILITY_CODES)]
+        if roll < 0.97:
+            chosen = set(self.rng.sample(DISABILITY_CODES, 2))
+            return [code for code in Disability.values if code in chosen]
+        return []  # not yet recorded
+
+    def add_adults(self, family: FamilyPlan) -> None:
+        rng = self.rng
+        eldest = min(child.date_of_birth for child in family.children)
+        if rng.random() < MOTHER_RATE:
+            born = eldest - dt.timedelta(days=rng.randint(17 * 365, 40 * 365))
+            family.adults.append(
+                AdultPlan(rng.choice(MOTHERS_NAMES), family.surname, born, rng.random() < 0.88)
+            )
+        if rng.random() < FATHER_RATE:
+            born = eldest - dt.timedelta(days=rng.randint(18 * 365, 45 * 365))
+            surname = family.surname if rng.random() < 0.7 else rng.choice(SURNAMES)
+            family.adults.append(
+                AdultPlan(rng.choice(FATHERS_NAMES), surname, born, rng.random() < 0.45)
+            )
+
+    def add_addresses(self, family: FamilyPlan) -> None:
+        rng, today = self.rng, self.today
+        moved_in = random_date(rng, family.case_start - dt.timedelta(days=5 * 365), today)
+        if rng.random() < PREVIOUS_ADDRESS_RATE:
+            earlier = moved_in - dt.timedelta(days=rng.randint(200, 3000))
+            family.addresses.append(self.address(earlier, moved_in - dt.timedelta(days=1)))
+        family.addresses.append(self.address(moved_in, None))
+
+    def address(self, from_date: dt.date, to_date: dt.date | None) -> AddressPlan:
+        rng = self.rng
+        postcode = (
+            f"NB{rng.randint(1, 9)} {rng.randint(1, 9)}"
+            f"{rng.choice(INWARD_LETTERS)}{rng.choice(INWARD_LETTERS)}"
+        )
+        line_1 = f"{rng.randint(1, 180)} {rng.choice(STREETS)}"
+        return AddressPlan(line_1, TOWN, postcode, from_date, to_date)
+
+    def add_duplicates(self, families: list[FamilyPlan], born: list[ChildPlan]) -> None:
+        """A few lone children become second records of another child: a name typed
+        differently, the same date of birth and address, and half the time the same NHS
+        number (as when a contact arrives for a child already known under another spelling)."""
+        rng = self.rng
+        wanted = max(2, round(len(born) * DUPLICATE_RATE)) if len(born) >= 20 else 0
+        lone = [f for f in families if len(f.children) == 1 and not f.children[0].unborn]
+        rng.shuffle(lone)
+        # Every born child by date of birth: the original must be born by the time the
+        # duplicate's case started, so the duplicate's involvements still follow its birth.
+        by_birth = sorted(
+            (plan.date_of_birth, i, j)
+            for i, other in enumerate(families)
+            for j, plan in enumerate(other.children)
+            if not plan.unborn
+        )
+        births = [entry[0] for entry in by_birth]
+        used: set[int] = set()
+        for family in lone:
+            if self.duplicates >= wanted:
+                break
+            limit = bisect.bisect_right(births, family.case_start)
+            for _ in range(20):
+                if limit == 0:
+                    break
+                _, i, j = by_birth[rng.randrange(limit)]
+                other = families[i]
+                if other is family or id(other) in used:
+                    continue
+                used |= {id(other), id(family)}
+                original, copy = other.children[j], family.children[0]
+                copy.first_name = _misspelt(rng, original.first_name)
+                copy.sex = original.sex
+                copy.date_of_birth = original.date_of_birth
+                copy.ethnicity = ""
+                copy.nhs_number = original.nhs_number if rng.random() < 0.5 else ""
+                copy.upn = ""
+                family.surname = other.surname
+                family.adults = []
+                family.addresses = other.addresses[-1:]
+                self.duplicates += 1
+                break
+
+    def add_restrictions(self, families: list[FamilyPlan]) -> None:
+        in_care = [f for f in families if f.team == CHILDREN_IN_CARE]
+        wanted = max(1, round(sum(len(f.children) for f in families) * RESTRICTED_RATE))
+        for family in self.rng.sample(in_care, min(len(in_care), wanted)):
+            family.children[0].restricted = True
+            self.restricted += 1
+
+
+def _misspelt(rng: random.Random, name: str) -> str:
+    """The name as someone might mistype it: a doubled, dropped or swapped letter."""
+    if len(name) < 4:
+        return name + name[-1]
+    i = rng.randint(1, len(name) - 2)
+    kind = rng.choice(("double", "drop", "swap"))
+    if kind == "double":
+        return name[: i + 1] + name[i] + name[i + 1 :]
+    if kind == "drop":
+        return name[:i] + name[i + 1 :]
+    return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+
+
+def _families_and_addresses(
+    ctx: DemoContext, families: list[FamilyPlan], children: list[tuple[int, str, str]]
+) -> tuple[int, int, int]:
+    """Write parents, relationships and addresses; return how many of each.
+
+    Family members get their ids here: relationships need them.
+    """
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+
+    def day(value: dt.date | None) -> object:
+        return ops.adapt_datefield_value(value)
+
+    partnership_id = ctx.get_partnership().pk
+    next_member = _next_id(FamilyMember)
+    members: list[tuple[Any, ...]] = []
+    relationships: list[tuple[Any, ...]] = []
+    addresses: list[tuple[Any, ...]] = []
+    made_children = iter(children)
+    for family in families:
+        adult_ids = []
+        for adult in family.adults:
+            adult_ids.append(next_member)
+            members.append(
+                (
+                    next_member,
+                    partnership_id,
+                    adult.first_name,
+                    adult.last_name,
+                    day(adult.date_of_birth),
+                    "",
+                    now,
+                )
+            )
+            next_member += 1
+        rows = [(next(made_children)[0], plan) for plan in family.children]
+        for child_id, plan in rows:
+            born = None if plan.unborn else plan.date_of_birth
+            for member_id, adult in zip(adult_ids, family.adults, strict=True):
+                relationships.append(
+                    (
+                        child_id,
+                        member_id,
+                        None,
+                        RelationshipKind.PARENT.value,
+                        "",
+                        adult.lives_with_children,
+                        day(born),
+                        None,
+                        now,
+                    )
+                )
+            for address in family.addresses:
+                start = address.from_date if born is None else max(address.from_date, born)
+                if address.to_date is not None and address.to_date < start:
+                    continue  # the family moved on before this child was born
+                addresses.append(
+                    (
+                        child_id,
+                        address.line_1,
+                        "",
+                        address.town,
+                        address.postcode,
+                        day(start),
+                        day(address.to_date),
+                        now,
+                    )
+                )
+        for i, (child_id, _) in enumerate(rows):
+            for sibling_id, later in rows[i + 1 :]:
+                relationships.append(
+                    (
+                        child_id,
+                        None,
+                        sibling_id,
+                        RelationshipKind.SIBLING.value,
+                        "",
+                        True,
+                        day(None if later.unborn else later.date_of_birth),
+                        None,
+                        now,
+                    )
+                )
+    _insert(
+        FamilyMember,
+        ("id", "partnership_id", "first_name", "last_name", "date_of_birth", "nhs_number",
+         "created_at"),
+        members,
+    )  # fmt: skip
+    _insert(
+        Relationship,
+        ("child_id", "family_member_id", "other_child_id", "kind", "other_kind",
+         "lives_with_child", "started_on", "ended_on", "created_at"),
+        relationships,
+    )  # fmt: skip
+    _insert(
+        Address,
+        ("child_id", "line_1", "line_2", "town", "postcode", "from_date", "to_date",
+         "created_at"),
+        addresses,
+    )  # fmt: skip
+    return len(members), len(relationships), len(addresses)
+
+
+CHILD_COLUMNS = (
+    "id", "partnership_id", "first_name", "last_name", "date_of_birth", "expected_date_of_birth",
+    "sex", "summary", "owning_team_id", "allocated_worker_id", "version", "created_at",
+    "nhs_number", "upn", "ethnicity", "disabilities", "is_restricted", "restriction_reason",
+)  # fmt: skip
+
+
+def _next_id(model: type[Model]) -> int:
+    return (model._base_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
+
+
+def _move_id_sequences_on(*models: type[Model]) -> None:
+    """After inserting rows with ids we chose, the database's next id must follow them."""
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), list(models)):
+            cursor.execute(sql)
+
+
+def _insert(model: type[Model], columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608 - names from model metadata
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_BATCH_SIZE):
+            cursor.executemany(sql, rows[start : start + INSERT_BATCH_SIZE])

@@ -1,0 +1,494 @@
+"""Writes for early help: starting an episode (from the front door, a step-down or an agency),
+its assessment, plan and reviews, the lead professional, ending it, and stepping up.
+
+Each function validates, writes inside one transaction, moves the case through
+``masa.journey.services.case_move`` when its stage changes, adds the chronology line and appends
+the audit record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from masa.core import audit
+from masa.core.models import Agency, AuditAction, User
+from masa.core.permissions import Permission
+from masa.core.presenters import govuk_date
+from masa.core.services import ServiceError
+from masa.journey.models import Case, EventType, Significance, Stage
+from masa.journey.services import (
+    case_move,
+    case_open,
+    check_version,
+    chronology_record,
+    open_case_for,
+)
+from masa.people.models import Child
+
+from .models import EarlyHelpEndReason, EarlyHelpEpisode, EarlyHelpReview
+
+if TYPE_CHECKING:
+    from masa.frontdoor.models import Referral
+
+EPISODE = "early_help_episode"
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _label(episode: EarlyHelpEpisode) -> str:
+    return f"Early help for {episode.child.full_name}"
+
+
+def _not_future(value: dt.date, field: str, what: str) -> None:
+    if value > _today():
+        raise ServiceError(f"{what} must be today or in the past", field)
+
+
+def _check_lead(partnership_id: int, lead_agency: Agency, lead_professional: User | None) -> None:
+    if lead_agency.partnership_id != partnership_id:
+        raise ServiceError("Choose a lead agency in this partnership", "lead_agency")
+    if lead_professional is None:
+        return
+    if not lead_professional.is_active or not lead_professional.has_masa_permission(
+        Permission.RECORD_EARLY_HELP
+    ):
+        raise ServiceError(
+            f"{lead_professional.display_name} cannot lead early help: choose someone whose "
+            "role records early help",
+            "lead_professional",
+        )
+    if lead_professional.agency_id != lead_agency.pk:
+        raise ServiceError(
+            f"The lead professional must work for the lead agency: "
+            f"{lead_professional.display_name} works for {lead_professional.agency}",
+            "lead_professional",
+        )
+
+
+def _open_episode(episode_or_case: Case) -> EarlyHelpEpisode | None:
+    return EarlyHelpEpisode.objects.filter(case=episode_or_case, ended_on__isnull=True).first()
+
+
+def early_help_start(
+    *,
+    actor: User,
+    case: Case,
+    started_on: dt.date,
+    lead_agency: Agency,
+    lead_professional: User | None = None,
+    stepped_down: bool = False,
+    reason: str,
+) -> EarlyHelpEpisode:
+    """Start an early help episode on a case, moving the case to early help if it is not there.
+
+    Called by the front door's early help decision and, with ``stepped_down=True``, by the
+    protection services when an assessment or a child in need plan steps down. If the caller has
+    already moved the case to early help, the case is left where it is.
+    """
+    if not reason.strip():
+        raise ServiceError("Enter the reason for starting early help", "reason")
+    _not_future(started_on, "started_on", "The date early help started")
+    if started_on < case.opened_on:
+        raise ServiceError(
+            "The date early help started must be on or after the date the case opened "
+            f"({govuk_date(case.opened_on)})",
+            "started_on",
+        )
+    _check_lead(case.partnership_id, lead_agency, lead_professional)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if not locked.is_open:
+            raise ServiceError("This case is closed. Log a new contact to start new work.")
+        if _open_episode(locked) is not None:
+            raise ServiceError(f"{case.child.full_name} already has early help under way")
+        if locked.stage != Stage.EARLY_HELP:
+            case_move(
+                actor=actor,
+                case=case,
+                to_stage=Stage.EARLY_HELP,
+                effective_on=started_on,
+                reason=reason,
+            )
+        episode = EarlyHelpEpisode.objects.create(
+            case=case,
+            child=case.child,
+            started_on=started_on,
+            stepped_down=stepped_down,
+            lead_professional=lead_professional,
+            lead_agency=lead_agency,
+            recorded_by=actor,
+        )
+        how = "stepped down from children's social care" if stepped_down else "started"
+        lead = f"; lead professional {lead_professional.display_name}" if lead_professional else ""
+        chronology_record(
+            actor=actor,
+            child=case.child,
+            case=case,
+            occurred_on=started_on,
+            event_type=EventType.EARLY_HELP,
+            summary=f"Early help {how}. Lead agency {lead_agency.name}{lead}.",
+            record=episode,
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type=EPISODE,
+            object_id=episode.pk,
+            object_label=_label(episode),
+            child_id=case.child_id,
+            after={
+                "started_on": started_on.isoformat(),
+                "lead_agency": lead_agency.pk,
+                "lead_professional": lead_professional.pk if lead_professional else None,
+                "stepped_down": stepped_down,
+            },
+            reason=reason,
+        )
+    return episode
+
+
+def early_help_begin_for_child(
+    *,
+    actor: User,
+    child: Child,
+    started_on: dt.date,
+    lead_agency: Agency,
+    lead_professional: User | None,
+    reason: str,
+) -> EarlyHelpEpisode:
+    """An agency (often a school) starts early help for a child who has no open case."""
+    current = open_case_for(child)
+    if current is not None:
+        if current.stage == Stage.CONTACT:
+            raise ServiceError(
+                f"A contact about {child.full_name} is being screened by the front door: the "
+                "threshold decision will say whether early help starts"
+            )
+        raise ServiceError(
+            f"{child.full_name} already has an open case ({Stage(current.stage).label.lower()}). "
+            "Speak to the allocated worker."
+        )
+    _not_future(started_on, "started_on", "The date early help started")
+    _check_lead(child.partnership_id, lead_agency, lead_professional)
+    with transaction.atomic():
+        case = case_open(
+            actor=actor,
+            child=child,
+            opened_on=started_on,
+            stage=Stage.EARLY_HELP,
+            reason=reason or "Early help started by an agency",
+        )
+        return early_help_start(
+            actor=actor,
+            case=case,
+            started_on=started_on,
+            lead_agency=lead_agency,
+            lead_professional=lead_professional,
+            reason=reason,
+        )
+
+
+def _editable(episode: EarlyHelpEpisode) -> None:
+    if episode.ended_on is not None:
+        raise ServiceError(
+            f"This early help episode ended on {govuk_date(episode.ended_on)} and cannot be changed"
+        )
+
+
+def early_help_assessment_record(
+    *, actor: User, episode: EarlyHelpEpisode, completed_on: dt.date, version: int | None
+) -> EarlyHelpEpisode:
+    """Record (or correct) the date the early help assessment was completed."""
+    _editable(episode)
+    _not_future(completed_on, "completed_on", "The date the assessment was completed")
+    if completed_on < episode.started_on:
+        raise ServiceError(
+            "The date the assessment was completed must be on or after the date early help "
+            f"started ({govuk_date(episode.started_on)})",
+            "completed_on",
+        )
+    with transaction.atomic():
+        check_version(EarlyHelpEpisode, episode.pk, version)
+        before = episode.assessment_completed_on
+        EarlyHelpEpisode.objects.filter(pk=episode.pk).update(assessment_completed_on=completed_on)
+        if before is None:
+            chronology_record(
+                actor=actor,
+                child=episode.child,
+                case=episode.case,
+                occurred_on=completed_on,
+                event_type=EventType.EARLY_HELP,
+                summary="Early help assessment completed.",
+                significance=Significance.LOW,
+            )
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type=EPISODE,
+            object_id=episode.pk,
+            object_label=_label(episode),
+            child_id=episode.child_id,
+            before={"assessment_completed_on": before.isoformat() if before else None},
+            after={"assessment_completed_on": completed_on.isoformat()},
+        )
+    episode.refresh_from_db()
+    return episode
+
+
+def early_help_plan_record(
+    *,
+    actor: User,
+    episode: EarlyHelpEpisode,
+    agreed_on: dt.date,
+    plan: str,
+    version: int | None,
+) -> EarlyHelpEpisode:
+    """Record the plan agreed with the family, or change it; reviews are counted from the date."""
+    _editable(episode)
+    if not plan.strip():
+        raise ServiceError("Enter the plan agreed with the family", "plan")
+    _not_future(agreed_on, "agreed_on", "The date the plan was agreed")
+    if episode.assessment_completed_on is None:
+        raise ServiceError(
+            "Record the date the early help assessment was completed before the plan", "agreed_on"
+        )
+    if agreed_on < episode.assessment_completed_on:
+        raise ServiceError(
+            "The date the plan was agreed must be on or after the date the assessment was "
+            f"completed ({govuk_date(episode.assessment_completed_on)})",
+            "agreed_on",
+        )
+    with transaction.atomic():
+        check_version(EarlyHelpEpisode, episode.pk, version)
+        before = audit.snapshot(episode, ["plan_agreed_on", "plan"])
+        EarlyHelpEpisode.objects.filter(pk=episode.pk).update(plan_agreed_on=agreed_on, plan=plan)
+        if episode.plan_agreed_on is None:
+            chronology_record(
+                actor=actor,
+                child=episode.child,
+                case=episode.case,
+                occurred_on=agreed_on,
+                event_type=EventType.EARLY_HELP,
+                summary="Early help plan agreed with the family.",
+            )
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type=EPISODE,
+            object_id=episode.pk,
+            object_label=_label(episode),
+            child_id=episode.child_id,
+            before=before,
+            after={"plan_agreed_on": agreed_on.isoformat(), "plan": plan[:500]},
+        )
+    episode.refresh_from_db()
+    return episode
+
+
+def early_help_review_add(
+    *, actor: User, episode: EarlyHelpEpisode, held_on: dt.date, progress: str
+) -> EarlyHelpReview:
+    _editable(episode)
+    if not progress.strip():
+        raise ServiceError("Enter the progress made against the plan", "progress")
+    _not_future(held_on, "held_on", "The date of the review")
+    if episode.plan_agreed_on is None:
+        raise ServiceError("Record the agreed plan before adding a review", "held_on")
+    if held_on < episode.plan_agreed_on:
+        raise ServiceError(
+            "The date of the review must be on or after the date the plan was agreed "
+            f"({govuk_date(episode.plan_agreed_on)})",
+            "held_on",
+        )
+    with transaction.atomic():
+        review = EarlyHelpReview.objects.create(
+            episode=episode, held_on=held_on, progress=progress, recorded_by=actor
+        )
+        chronology_record(
+            actor=actor,
+            child=episode.child,
+            case=episode.case,
+            occurred_on=held_on,
+            event_type=EventType.EARLY_HELP,
+            summary=f"Early help plan reviewed: {progress}",
+            significance=Significance.LOW,
+            record=review,
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="early_help_review",
+            object_id=review.pk,
+            object_label=f"Review of {_label(episode).lower()}",
+            child_id=episode.child_id,
+            after={"held_on": held_on.isoformat()},
+        )
+    return review
+
+
+def early_help_lead_set(
+    *,
+    actor: User,
+    episode: EarlyHelpEpisode,
+    lead_agency: Agency,
+    lead_professional: User | None,
+    version: int | None,
+) -> EarlyHelpEpisode:
+    """Change who leads the early help: a professional from any agency in the partnership."""
+    _editable(episode)
+    _check_lead(episode.case.partnership_id, lead_agency, lead_professional)
+    with transaction.atomic():
+        check_version(EarlyHelpEpisode, episode.pk, version)
+        before = {
+            "lead_agency": episode.lead_agency_id,
+            "lead_professional": episode.lead_professional_id,
+        }
+        EarlyHelpEpisode.objects.filter(pk=episode.pk).update(
+            lead_agency=lead_agency, lead_professional=lead_professional
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type=EPISODE,
+            object_id=episode.pk,
+            object_label=_label(episode),
+            child_id=episode.child_id,
+            before=before,
+            after={
+                "lead_agency": lead_agency.pk,
+                "lead_professional": lead_professional.pk if lead_professional else None,
+            },
+        )
+    episode.refresh_from_db()
+    return episode
+
+
+def early_help_end(
+    *,
+    actor: User,
+    episode: EarlyHelpEpisode,
+    ended_on: dt.date,
+    end_reason: str,
+    note: str,
+    version: int | None,
+) -> EarlyHelpEpisode:
+    """End early help. A case whose work was only early help closes with it."""
+    _editable(episode)
+    if end_reason == EarlyHelpEndReason.STEPPED_UP:
+        raise ServiceError(
+            "To step up to children's social care, use 'Step up' so a referral is made",
+            "end_reason",
+        )
+    if end_reason not in EarlyHelpEndReason.values:
+        raise ServiceError("Select why early help is ending", "end_reason")
+    _not_future(ended_on, "ended_on", "The date early help ended")
+    if ended_on < episode.started_on:
+        raise ServiceError(
+            "The date early help ended must be on or after the date it started "
+            f"({govuk_date(episode.started_on)})",
+            "ended_on",
+        )
+    label = EarlyHelpEndReason(end_reason).label
+    with transaction.atomic():
+        check_version(EarlyHelpEpisode, episode.pk, version)
+        EarlyHelpEpisode.objects.filter(pk=episode.pk).update(
+            ended_on=ended_on, end_reason=end_reason
+        )
+        reason = f"Early help ended: {label}. {note}".strip()
+        case = Case.objects.select_for_update().get(pk=episode.case_id)
+        if case.stage == Stage.EARLY_HELP:  # not a case that has moved on since early help began
+            case_move(
+                actor=actor,
+                case=case,
+                to_stage=Stage.CLOSED,
+                effective_on=ended_on,
+                reason=reason,
+            )
+        chronology_record(
+            actor=actor,
+            child=episode.child,
+            case=episode.case,
+            occurred_on=ended_on,
+            event_type=EventType.EARLY_HELP,
+            summary=f"Early help ended: {label}.",
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type=EPISODE,
+            object_id=episode.pk,
+            object_label=_label(episode),
+            child_id=episode.child_id,
+            after={"ended_on": ended_on.isoformat(), "end_reason": end_reason},
+            reason=note,
+        )
+    episode.refresh_from_db()
+    return episode
+
+
+def early_help_step_up(
+    *,
+    actor: User,
+    episode: EarlyHelpEpisode,
+    stepped_up_on: dt.date,
+    source: str,
+    primary_need: str,
+    reason: str,
+    version: int | None,
+) -> Referral:
+    """Step up to children's social care: a referral, the case to referral, early help ended."""
+    from masa.frontdoor.services import referral_create
+
+    _editable(episode)
+    if not reason.strip():
+        raise ServiceError("Enter why early help is stepping up", "reason")
+    _not_future(stepped_up_on, "stepped_up_on", "The date of the step up")
+    if stepped_up_on < episode.started_on:
+        raise ServiceError(
+            "The date of the step up must be on or after the date early help started "
+            f"({govuk_date(episode.started_on)})",
+            "stepped_up_on",
+        )
+    with transaction.atomic():
+        check_version(EarlyHelpEpisode, episode.pk, version)
+        EarlyHelpEpisode.objects.filter(pk=episode.pk).update(
+            ended_on=stepped_up_on, end_reason=EarlyHelpEndReason.STEPPED_UP
+        )
+        referral = referral_create(
+            actor=actor,
+            case=episode.case,
+            referral_date=stepped_up_on,
+            source=source,
+            primary_need=primary_need,
+            to_stage=Stage.REFERRAL,
+            reason=f"Stepped up from early help: {reason}",
+        )
+        chronology_record(
+            actor=actor,
+            child=episode.child,
+            case=referral.case,
+            occurred_on=stepped_up_on,
+            event_type=EventType.EARLY_HELP,
+            summary="Early help ended: stepped up to children's social care.",
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type=EPISODE,
+            object_id=episode.pk,
+            object_label=_label(episode),
+            child_id=episode.child_id,
+            after={
+                "ended_on": stepped_up_on.isoformat(),
+                "end_reason": EarlyHelpEndReason.STEPPED_UP.value,
+                "referral": referral.pk,
+            },
+            reason=reason,
+        )
+    return referral

@@ -1,0 +1,29 @@
+"""Which parts of a child's casework each agency may read (issue 4, "Who sees what").
+
+Children's social care sees every record of a child in its scope. Another agency sees a record
+page only where that kind of record is shared with its kind of agency, by the same table that
+decides who reads each chronology line (``services.DEFAULT_AUDIENCE``), so the chronology and the
+record pages never disagree. Anything else answers exactly as a missing record (404).
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from masa.core.models import AgencyKind, User
+
+from .models import EventType
+from .services import DEFAULT_AUDIENCE
+
+
+def agency_may_read(user: User, event_type: EventType) -> bool:
+    if user.agency is None:
+        return False
+    if user.agency.kind == AgencyKind.LOCAL_AUTHORITY:
+        return True
+    return user.agency.kind in DEFAULT_AUDIENCE[event_type]
+
+
+def require_agency_may_read(user: User, event_type: EventType) -> None:
+    if not agency_may_read(user, event_type):
+        raise Http404("No record found")

@@ -1,0 +1,371 @@
+"""Conference pages: a child's conferences and plans, recording a conference (sibling groups and
+transfer-in included), correcting it, and the chair's decision for each child."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from masa.core.access import requires
+from masa.core.models import Agency, User
+from masa.core.permissions import Permission
+from masa.core.presenters import format_masa_id
+from masa.core.services import ServiceError
+from masa.core.views import add_service_error, page
+from masa.journey.models import Case, Stage
+from masa.journey.selectors import case_for_user
+from masa.people.models import Child
+from masa.people.selectors import child_for_user, children_visible_to
+from masa.people.services import child_record_view
+
+from . import selectors
+from .forms_conference import (
+    AddChildForm,
+    ConferenceEditForm,
+    ConferenceForm,
+    DecisionForm,
+    MeetingForm,
+    TransferInForm,
+    as_bool,
+)
+from .models import ConferenceKind
+from .services_conference import (
+    conference_add_child,
+    conference_decide,
+    conference_record,
+    conference_update,
+    transfer_in_open,
+)
+
+
+def acting_user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def posted_data(request: HttpRequest) -> QueryDict | None:
+    """The posted data, even when empty (so a blank submission is validated, not ignored)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _choices(partnership_id: int) -> dict[str, list[tuple[str, str]]]:
+    return {
+        "agencies": [(str(a.pk), a.name) for a in selectors.partnership_agencies(partnership_id)],
+        "chairs": [
+            (str(u.pk), u.display_name) for u in selectors.conference_chairs(partnership_id)
+        ],
+    }
+
+
+def meeting_form_kwargs(partnership_id: int) -> dict[str, object]:
+    return {
+        **_choices(partnership_id),
+        "signs_of_safety": selectors.uses_signs_of_safety(partnership_id),
+    }
+
+
+def chosen_agencies(form: MeetingForm, partnership_id: int) -> list[Agency]:
+    return list(selectors.partnership_agencies(partnership_id).filter(pk__in=form.agency_ids()))
+
+
+def chosen_chair(form: MeetingForm, partnership_id: int) -> User | None:
+    chair_id = form.chair_id()
+    if chair_id is None:
+        return None
+    return selectors.conference_chairs(partnership_id).filter(pk=chair_id).first()
+
+
+def _case_of_visible_child(user: User, child_id: int, field: str) -> Case:
+    """The open case of a child the user can see, for adding to a sibling-group conference."""
+    child = children_visible_to(user).filter(pk=child_id).first()
+    if child is None:
+        raise ServiceError(
+            f"No child with masa ID {format_masa_id(child_id)} was found among the children "
+            "you can see",
+            field,
+        )
+    case = selectors.open_case(child)
+    if case is None:
+        raise ServiceError(f"{child.full_name} has no open case to consider at a conference", field)
+    return case
+
+
+# ---------------------------------------------------------------- the child's conferences
+
+
+@requires(Permission.VIEW_CHILD_RECORDS)
+def child_conferences(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = acting_user(request)
+    child = child_for_user(user, child_id)
+    child_record_view(user=user, child=child)
+    case = selectors.open_case(child)
+    pending = selectors.awaiting_decision(case) if case else None
+    can_record = user.has_masa_permission(Permission.RECORD_CASEWORK)
+    today = timezone.localdate()
+    return page(
+        request,
+        "protection/conference_list.html",
+        f"Conferences and plans for {child.full_name}",
+        child=child,
+        case=case,
+        pending=pending,
+        conferences=selectors.conferences_of(child),
+        plans=selectors.plans_of(child),
+        can_record_conference=bool(
+            can_record and case and case.stage == Stage.ICPC and pending is None
+        ),
+        conference_kind=selectors.conference_kind_for(case) if case else None,
+        can_transfer_in=can_record and case is None,
+        repeat=selectors.repeat_plan_flags(child, today),
+        today=today,
+    )
+
+
+@requires(Permission.RECORD_CASEWORK)
+def transfer_in(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = acting_user(request)
+    child = child_for_user(user, child_id)
+    form = TransferInForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            transfer_in_open(
+                actor=user,
+                child=child,
+                from_authority=form.cleaned_data["from_authority"],
+                opened_on=form.cleaned_data["opened_on"],
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Case opened for {child.full_name}. Record the transfer-in conference when it "
+                "has been held",
+            )
+            return redirect("protection:child-conferences", child_id=child.pk)
+    return page(
+        request,
+        "protection/conference_transfer_in.html",
+        f"{child.full_name} has moved here on a child protection plan",
+        form=form,
+        child=child,
+        open_case=selectors.open_case(child),
+    )
+
+
+# ---------------------------------------------------------------- recording a conference
+
+
+@requires(Permission.RECORD_CASEWORK)
+def conference_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = acting_user(request)
+    case = case_for_user(user, case_id)
+    pid = case.partnership_id
+    kind = selectors.conference_kind_for(case)
+    siblings = selectors.sibling_suggestions(user, case.child)
+    form = ConferenceForm(
+        posted_data(request),
+        siblings=[(str(c.pk), f"{c.full_name} ({c.masa_id})") for c in siblings],
+        **meeting_form_kwargs(pid),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            others = [
+                _case_of_visible_child(user, child_id, "other_children")
+                for child_id in form.child_ids()
+            ]
+            conference = conference_record(
+                actor=user,
+                case=case,
+                held_on=form.cleaned_data["held_on"],
+                agencies=chosen_agencies(form, pid),
+                family_attended=form.family_attended(),
+                summary=form.cleaned_data["summary"],
+                chair=chosen_chair(form, pid),
+                mapping=form.mapping(),
+                other_cases=others,
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"{conference.get_kind_display()} recorded")
+            return redirect("protection:conference-detail", conference_id=conference.pk)
+    enquiry = selectors.icpc_enquiry(case)
+    today = timezone.localdate()
+    return page(
+        request,
+        "protection/conference_form.html",
+        f"Record the {ConferenceKind(kind).label.lower()} for {case.child.full_name}",
+        form=form,
+        case=case,
+        kind=kind,
+        enquiry=enquiry,
+        clocks=selectors.icpc_clocks(case, None, today),
+        cancel_url=_child_conferences_url(case.child),
+    )
+
+
+def _child_conferences_url(child: Child) -> str:
+    from django.urls import reverse
+
+    return reverse("protection:child-conferences", args=[child.pk])
+
+
+@requires(Permission.VIEW_CHILD_RECORDS)
+def conference_detail(request: HttpRequest, conference_id: int) -> HttpResponse:
+    user = acting_user(request)
+    conference = selectors.conference_for_user(user, conference_id)
+    subjects = selectors.visible_subjects(user, conference)
+    for subject in subjects:
+        child_record_view(user=user, child=subject.child)
+    today = timezone.localdate()
+    rows = selectors.conference_rows(conference, subjects, today)
+    pid = selectors.conference_partnership_id(conference)
+    pack = selectors.pack_of(conference)
+    return page(
+        request,
+        "protection/conference_detail.html",
+        conference.get_kind_display(),
+        conference=conference,
+        rows=rows,
+        agencies=conference.agencies.order_by("name"),
+        show_mapping=selectors.uses_signs_of_safety(pid),
+        pack=pack,
+        pack_status=selectors.pack_status(conference, pack),
+        can_edit=user.has_masa_permission(Permission.RECORD_CASEWORK),
+        can_decide=user.has_masa_permission(Permission.CHAIR_CONFERENCES),
+        today=today,
+    )
+
+
+@requires(Permission.RECORD_CASEWORK)
+def conference_edit(request: HttpRequest, conference_id: int) -> HttpResponse:
+    user = acting_user(request)
+    conference = selectors.conference_for_user(user, conference_id)
+    pid = selectors.conference_partnership_id(conference)
+    initial = {
+        "held_on": conference.held_on,
+        "agencies": [str(pk) for pk in conference.agencies.values_list("pk", flat=True)],
+        "family_attended": "yes" if conference.family_attended else "no",
+        "chair": str(conference.chair_id or ""),
+        "summary": conference.summary,
+        "worries": conference.worries,
+        "working_well": conference.working_well,
+        "needs_to_happen": conference.needs_to_happen,
+        "scaling": conference.scaling,
+        "version": conference.version,
+    }
+    form = ConferenceEditForm(
+        posted_data(request),
+        initial=initial,
+        **meeting_form_kwargs(pid),  # type: ignore[arg-type]
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            conference_update(
+                actor=user,
+                conference=conference,
+                version=form.cleaned_data["version"],
+                held_on=form.cleaned_data["held_on"],
+                agencies=chosen_agencies(form, pid),
+                family_attended=bool(as_bool(form.cleaned_data["family_attended"])),
+                summary=form.cleaned_data["summary"],
+                chair=chosen_chair(form, pid),
+                mapping=form.mapping(),
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Conference changed")
+            return redirect("protection:conference-detail", conference_id=conference.pk)
+    return page(
+        request,
+        "protection/conference_edit.html",
+        f"Change the {conference.get_kind_display().lower()}",
+        form=form,
+        conference=conference,
+    )
+
+
+@requires(Permission.RECORD_CASEWORK)
+def conference_add_child_view(request: HttpRequest, conference_id: int) -> HttpResponse:
+    user = acting_user(request)
+    conference = selectors.conference_for_user(user, conference_id)
+    subjects = selectors.visible_subjects(user, conference)
+    considered = {s.child_id for s in subjects}
+    suggestions: list[Child] = []
+    for subject in subjects:
+        suggestions += selectors.sibling_suggestions(user, subject.child, exclude=considered)
+    form = AddChildForm(posted_data(request), initial={"version": conference.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = _case_of_visible_child(user, form.cleaned_data["child_id"], "child_id")
+            added = conference_add_child(
+                actor=user,
+                conference=conference,
+                case=case,
+                version=form.cleaned_data["version"],
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"{added.child.full_name} added to this conference")
+            return redirect("protection:conference-detail", conference_id=conference.pk)
+    return page(
+        request,
+        "protection/conference_add_child.html",
+        "Add a brother or sister to this conference",
+        form=form,
+        conference=conference,
+        suggestions={c.pk: c for c in suggestions}.values(),
+    )
+
+
+@requires(Permission.CHAIR_CONFERENCES)
+def conference_decision(request: HttpRequest, conference_id: int, child_id: int) -> HttpResponse:
+    user = acting_user(request)
+    conference = selectors.conference_for_user(user, conference_id)
+    subject = selectors.subject_for_user(user, conference, child_id)
+    subject.conference = conference
+    child_record_view(user=user, child=subject.child)
+    form = DecisionForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = conference_decide(
+                actor=user,
+                subject=subject,
+                plan_needed=as_bool(data["plan_needed"]),
+                category=data["category"],
+                plan=data["plan"],
+                contingency_plan=data["contingency_plan"],
+                visit_frequency_working_days=data["visit_frequency_working_days"],
+                next_step=data["next_step"],
+                cin_plan=data["cin_plan"],
+                closure_reason=data["closure_reason"],
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            if plan is not None:
+                messages.success(request, f"Child protection plan started for {subject.child}")
+                return redirect("protection:plan-detail", plan_id=plan.pk)
+            messages.success(request, f"Decision recorded for {subject.child}")
+            return redirect("protection:conference-detail", conference_id=conference.pk)
+    today = timezone.localdate()
+    return page(
+        request,
+        "protection/conference_decision.html",
+        f"Conference decision for {subject.child.full_name}",
+        form=form,
+        conference=conference,
+        subject=subject,
+        clocks=selectors.icpc_clocks(subject.case, conference.held_on, today)
+        if conference.kind == ConferenceKind.INITIAL
+        else [],
+        repeat=selectors.repeat_plan_flags(subject.child, conference.held_on),
+        decided=subject.plan_needed is not None or conference.kind == ConferenceKind.REVIEW,
+    )

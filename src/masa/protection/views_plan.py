@@ -1,0 +1,234 @@
+"""Child protection plan pages: the plan with its clocks, and its changes, meetings and end."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from masa.core.access import requires
+from masa.core.permissions import Permission
+from masa.core.services import ServiceError
+from masa.core.views import add_service_error, page
+from masa.people.services import child_record_view
+
+from . import selectors
+from .forms_conference import as_bool
+from .forms_plan import CategoryForm, CoreGroupForm, PlanEditForm, PlanEndForm, ReviewForm
+from .models import PlanEndReason
+from .services_plan import (
+    core_group_record,
+    plan_category_change,
+    plan_end,
+    plan_update,
+    review_conference_record,
+)
+from .views_conference import (
+    acting_user,
+    chosen_agencies,
+    chosen_chair,
+    meeting_form_kwargs,
+    posted_data,
+)
+
+
+@requires(Permission.VIEW_CHILD_RECORDS)
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    user = acting_user(request)
+    plan = selectors.plan_for_user(user, plan_id)
+    child_record_view(user=user, child=plan.child)
+    today = timezone.localdate()
+    is_open = plan.ended_on is None
+    return page(
+        request,
+        "protection/plan_detail.html",
+        f"Child protection plan for {plan.child.full_name}",
+        plan=plan,
+        repeat=selectors.repeat_plan_flags(plan.child, plan.started_on),
+        core_groups=selectors.core_group_clocks(plan, today),
+        reviews=selectors.review_clocks(plan, today),
+        visits=selectors.visit_summary(plan, today),
+        can_edit=is_open and user.has_masa_permission(Permission.RECORD_CASEWORK),
+        can_chair=is_open and user.has_masa_permission(Permission.CHAIR_CONFERENCES),
+        can_end=is_open and user.has_masa_permission(Permission.AUTHORISE_CASEWORK),
+        today=today,
+    )
+
+
+@requires(Permission.RECORD_CASEWORK)
+def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+    user = acting_user(request)
+    plan = selectors.plan_for_user(user, plan_id)
+    form = PlanEditForm(
+        posted_data(request),
+        initial={
+            "plan": plan.plan,
+            "contingency_plan": plan.contingency_plan,
+            "visit_frequency_working_days": plan.visit_frequency_working_days,
+            "version": plan.version,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan_update(
+                actor=user,
+                plan=plan,
+                version=data["version"],
+                plan_text=data["plan"],
+                contingency_plan=data["contingency_plan"],
+                visit_frequency_working_days=data["visit_frequency_working_days"],
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Plan changed")
+            return redirect("protection:plan-detail", plan_id=plan.pk)
+    return page(request, "protection/plan_edit.html", "Change the plan", form=form, plan=plan)
+
+
+@requires(Permission.CHAIR_CONFERENCES)
+def plan_category(request: HttpRequest, plan_id: int) -> HttpResponse:
+    user = acting_user(request)
+    plan = selectors.plan_for_user(user, plan_id)
+    form = CategoryForm(
+        posted_data(request),
+        initial={"latest_category": plan.latest_category, "version": plan.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_category_change(
+                actor=user,
+                plan=plan,
+                version=form.cleaned_data["version"],
+                category=form.cleaned_data["latest_category"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Category of abuse changed")
+            return redirect("protection:plan-detail", plan_id=plan.pk)
+    return page(
+        request,
+        "protection/plan_category.html",
+        "Change the category of abuse",
+        form=form,
+        plan=plan,
+    )
+
+
+@requires(Permission.RECORD_CASEWORK)
+def core_group_new(request: HttpRequest, plan_id: int) -> HttpResponse:
+    user = acting_user(request)
+    plan = selectors.plan_for_user(user, plan_id)
+    pid = plan.case.partnership_id
+    agencies = selectors.partnership_agencies(pid)
+    form = CoreGroupForm(posted_data(request), agencies=[(str(a.pk), a.name) for a in agencies])
+    if request.method == "POST" and form.is_valid():
+        chosen = [int(pk) for pk in form.cleaned_data["agencies"]]
+        try:
+            core_group_record(
+                actor=user,
+                plan=plan,
+                held_on=form.cleaned_data["held_on"],
+                agencies=list(agencies.filter(pk__in=chosen)),
+                notes=form.cleaned_data["notes"],
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Core group recorded")
+            return redirect("protection:plan-detail", plan_id=plan.pk)
+    today = timezone.localdate()
+    return page(
+        request,
+        "protection/plan_core_group.html",
+        "Record a core group meeting",
+        form=form,
+        plan=plan,
+        due=selectors.core_group_clocks(plan, today).next_due,
+    )
+
+
+@requires(Permission.CHAIR_CONFERENCES)
+def review_new(request: HttpRequest, plan_id: int) -> HttpResponse:
+    user = acting_user(request)
+    plan = selectors.plan_for_user(user, plan_id)
+    pid = plan.case.partnership_id
+    form = ReviewForm(
+        posted_data(request),
+        initial={
+            "latest_category": plan.latest_category,
+            "end_reason": PlanEndReason.NO_LONGER_AT_RISK,
+            "version": plan.version,
+        },
+        **meeting_form_kwargs(pid),  # type: ignore[arg-type]
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            conference = review_conference_record(
+                actor=user,
+                plan=plan,
+                version=data["version"],
+                held_on=data["held_on"],
+                agencies=chosen_agencies(form, pid),
+                family_attended=bool(as_bool(data["family_attended"])),
+                decision=data["decision"],
+                summary=data["summary"],
+                chair=chosen_chair(form, pid) or user,
+                mapping=form.mapping(),
+                latest_category=data["latest_category"],
+                end_reason=data["end_reason"],
+                next_step=data["next_step"],
+                cin_plan=data["cin_plan"],
+                closure_reason=data["closure_reason"],
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Review conference recorded")
+            return redirect("protection:conference-detail", conference_id=conference.pk)
+    today = timezone.localdate()
+    return page(
+        request,
+        "protection/plan_review.html",
+        f"Record a review conference for {plan.child.full_name}",
+        form=form,
+        plan=plan,
+        due=selectors.review_clocks(plan, today).next_due,
+    )
+
+
+@requires(Permission.AUTHORISE_CASEWORK)
+def plan_end_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    user = acting_user(request)
+    plan = selectors.plan_for_user(user, plan_id)
+    form = PlanEndForm(posted_data(request), initial={"version": plan.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan_end(
+                actor=user,
+                plan=plan,
+                version=data["version"],
+                ended_on=data["ended_on"],
+                end_reason=data["end_reason"],
+                next_step=data["next_step"],
+                cin_plan=data["cin_plan"],
+                closure_reason=data["closure_reason"],
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Child protection plan ended")
+            return redirect("protection:plan-detail", plan_id=plan.pk)
+    return page(
+        request,
+        "protection/plan_end.html",
+        f"End the child protection plan for {plan.child.full_name}",
+        form=form,
+        plan=plan,
+    )
