@@ -8,6 +8,8 @@ behaviour of existing ones (several test modules share them).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.utils import timezone
 
@@ -232,3 +234,39 @@ def make_conference_for(
     for case in cases:
         ConferenceChild.objects.create(conference=conference, case=case, child=case.child)
     return conference
+
+
+def make_scheduled_conference(
+    cases: list[Case],
+    *,
+    scheduled_on: dt.date,
+    actor: User,
+    kind: str = ConferenceKind.INITIAL,
+    agencies: list[Agency] | None = None,
+) -> Conference:
+    """A conference arranged for a date and not yet held, considering these children."""
+    from masa.protection.models import ConferenceStatus
+
+    conference = Conference.objects.create(
+        kind=kind, status=ConferenceStatus.SCHEDULED, scheduled_on=scheduled_on, recorded_by=actor
+    )
+    if agencies:
+        conference.agencies.set(agencies)
+    for case in cases:
+        ConferenceChild.objects.create(conference=conference, case=case, child=case.child)
+    return conference
+
+
+def fix_today(monkeypatch: Any, day: dt.date) -> Callable[[dt.date], None]:
+    """Make ``day`` the date masa takes as today (``timezone.localdate()``), for worked examples
+    that must not depend on the day the tests run. Returns a function to move to another day."""
+    real = timezone.localdate
+
+    def move_to(new_day: dt.date) -> None:
+        def localdate(value: dt.datetime | None = None, tz: Any = None) -> dt.date:
+            return new_day if value is None else real(value, tz)
+
+        monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+
+    move_to(day)
+    return move_to

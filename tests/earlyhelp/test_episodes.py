@@ -471,3 +471,32 @@ def test_the_early_help_list_takes_the_same_number_of_queries_for_3_and_12_episo
     with CaptureQueriesContext(connection) as many:
         assert "12 open" in client.get("/early-help/").content.decode()
     assert len(many) == len(few)
+
+
+def test_a_lead_agency_new_to_the_child_gains_the_child_in_its_scope(world: World) -> None:
+    from masa.people.selectors import children_visible_to
+    from tests.factories import UserFactory
+
+    voluntary = world.agencies[AgencyKind.VOLUNTARY]
+    family_worker = UserFactory(
+        username="family.worker", role="health_safeguarding_practitioner", agency=voluntary
+    )
+    assert world.la_only_child not in children_visible_to(family_worker)
+    case = make_case(
+        world.la_only_child,
+        stage=Stage.REFERRAL,
+        opened_on=dt.date(2026, 9, 1),
+        actor=world.users["social_worker"],
+    )
+
+    early_help_start(
+        actor=world.users["team_manager"],
+        case=case,
+        started_on=dt.date(2026, 9, 2),
+        lead_agency=voluntary,
+        lead_professional=family_worker,
+        stepped_down=True,
+        reason="Needs can be met by a family support worker",
+    )
+
+    assert world.la_only_child in children_visible_to(family_worker)

@@ -49,10 +49,12 @@ def assessment_case(world: World, today: dt.date):  # type: ignore[no-untyped-de
     [
         ("social_worker", 200),
         ("team_manager", 200),
-        ("police_officer", 200),
-        ("health_safeguarding_practitioner", 200),
-        ("designated_safeguarding_lead", 200),
         ("independent_reviewing_officer", 200),
+        # Other agencies follow the child through its page and chronology: the case page
+        # (stage history, allocation, oversight) is children's social care's own record.
+        ("police_officer", 404),
+        ("health_safeguarding_practitioner", 404),
+        ("designated_safeguarding_lead", 404),
         ("business_manager", 403),
         ("data_analyst", 403),
         ("system_administrator", 403),
@@ -138,9 +140,9 @@ def test_viewing_the_case_is_audited_as_a_view_of_the_child(
     world: World, client_for, assessment_case
 ) -> None:  # type: ignore[no-untyped-def]
     case, _ = assessment_case
-    client_for("police_officer").get(f"/casework/cases/{case.pk}/")
+    client_for("independent_reviewing_officer").get(f"/casework/cases/{case.pk}/")
     view = AuditEvent.objects.get(action=AuditAction.VIEW, child_id=world.child.pk)
-    assert view.actor == world.users["police_officer"]
+    assert view.actor == world.users["independent_reviewing_officer"]
 
 
 def test_only_managers_see_the_case_actions(world: World, client_for, assessment_case) -> None:  # type: ignore[no-untyped-def]
@@ -192,3 +194,30 @@ def test_the_case_page_query_count_does_not_grow_with_its_records(
         )
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(f"/casework/cases/{case.pk}/")
+
+
+def test_the_case_page_offers_the_next_steps_of_its_stage_to_caseworkers(
+    world: World, client_for, assessment_case
+) -> None:  # type: ignore[no-untyped-def]
+    case, _ = assessment_case
+    worker_page = body(client_for("social_worker").get(f"/casework/cases/{case.pk}/"))
+    assert "Record a strategy discussion" in worker_page
+    assert reverse("protection:strategy-add", args=[case.pk]) in worker_page
+    assert "Start the assessment" not in worker_page  # already started: the stage is assessment
+    chair_page = body(
+        client_for("independent_reviewing_officer").get(f"/casework/cases/{case.pk}/")
+    )
+    assert "Record the next step" not in chair_page
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_case_link"),
+    [("social_worker", True), ("police_officer", False), ("designated_safeguarding_lead", False)],
+)
+def test_the_child_page_links_to_the_case_only_for_childrens_social_care(
+    world: World, client_for, assessment_case, role: str, sees_case_link: bool
+) -> None:  # type: ignore[no-untyped-def]
+    case, _ = assessment_case
+    child_page = body(client_for(role).get(f"/children/{world.child.pk}/"))
+    assert "Assessment" in child_page  # every agency working with the child sees the stage
+    assert (f"/casework/cases/{case.pk}/" in child_page) is sees_case_link

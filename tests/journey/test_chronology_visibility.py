@@ -131,19 +131,6 @@ def test_another_force_does_not_see_a_police_entry_that_was_not_shared(world: Wo
     assert "Intelligence report" not in summaries_for(outsider, world)
 
 
-def test_a_child_outside_the_user_s_scope_gives_no_lines_even_if_passed_in(world: World) -> None:
-    chronology_record(
-        actor=world.users["social_worker"],
-        child=world.la_only_child,
-        occurred_on=timezone.localdate(),
-        event_type=EventType.CONFERENCE,
-        summary="Conference for Jay",
-    )
-
-    assert chronology_for(world.users["social_worker"], world.la_only_child) != []
-    assert chronology_for(world.users["police_officer"], world.la_only_child) == []
-
-
 def test_the_page_of_a_child_outside_scope_is_the_same_404_as_a_missing_child(
     world: World, client_for
 ) -> None:  # type: ignore[no-untyped-def]

@@ -35,6 +35,8 @@ def people(world: World) -> World:
         ("Mohammed", "Hussain", dt.date(2014, 4, 14)),
         ("Stephen", "Thompson", dt.date(2011, 11, 11)),
         ("Kira", "Holton", dt.date(2013, 5, 5)),
+        ("Yusuf", "Bell", dt.date(2010, 8, 8)),
+        ("Jamal", "Warsame", dt.date(2012, 2, 2)),
     ]:
         ChildFactory(
             partnership=world.partnership,
@@ -58,6 +60,8 @@ def people(world: World) -> World:
         ("Steven Tomson", "Stephen Thompson"),
         ("smith john", "John Smith"),  # any order, any case
         ("Hol", "Kira Holt"),  # the start of a name
+        ("Yusuf Blel", "Yusuf Bell"),  # two letters the wrong way round
+        ("Jamal Wasrame", "Jamal Warsame"),
     ],
 )
 def test_names_with_typing_and_spelling_slips_are_found_best_first(
@@ -192,3 +196,18 @@ def test_names_that_sound_alike_share_a_phonetic_key(one: str, other: str) -> No
 @pytest.mark.parametrize(("one", "other"), [("Jon", "Jamie"), ("Smith", "Smart"), ("Holt", "Hall")])
 def test_names_that_sound_different_do_not(one: str, other: str) -> None:
     assert search.phonetic_code(one.lower()) != search.phonetic_code(other.lower())
+
+
+def test_the_index_can_be_rebuilt_after_the_key_rules_change(people: World) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from masa.people.models import PersonSearchKey
+
+    PersonSearchKey.objects.all().delete()
+    assert names(search_children(people.users["social_worker"], "Jon Smyth")) == []
+    out = StringIO()
+    call_command("rebuild_search_keys", stdout=out)
+    assert "for 10 children" in out.getvalue()
+    assert "John Smith" in names(search_children(people.users["social_worker"], "Jon Smyth"))

@@ -14,12 +14,20 @@ from masa.protection.models import AgencyReport, Assessment, MeetingPack, PackSh
 from ..casework_factories import (
     agency_of_kind,
     date_fields,
+    fix_today,
     make_conference_for,
     make_icpc_case,
+    make_scheduled_conference,
 )
 from ..conftest import World
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def set_today(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    return fix_today(monkeypatch, dt.date(2026, 11, 23))
+
 
 HELD = dt.date(2024, 4, 2)  # Tuesday after Easter Monday
 
@@ -174,3 +182,40 @@ def test_the_chair_assembles_the_pack_and_it_prints(world: World, conference, cl
     assert 'href="/static/protection/pack_print.css" media="print"' in text
     assert "Home conditions poor" in text
     assert "No share recorded for" in text
+
+
+def test_papers_for_a_scheduled_conference_over_christmas_count_only_working_days(
+    world: World, client_for, set_today
+) -> None:  # type: ignore[no-untyped-def]
+    # Conference scheduled for Wednesday 30 December 2026. Christmas Day is Friday 25 December
+    # and Boxing Day, a Saturday, is made up on Monday 28 December. Papers shared on Wednesday
+    # 23 December give 3 working days' notice (24, 29 and 30 December): in time. On Thursday
+    # 24 December, six calendar days before, they give only 2 (29 and 30 December): late.
+    set_today(dt.date(2026, 12, 29))
+    sw = world.users["social_worker"]
+    case = make_icpc_case(world.child, strategy_on=dt.date(2026, 12, 14), actor=sw)
+    conference = make_scheduled_conference(
+        [case],
+        scheduled_on=dt.date(2026, 12, 30),
+        actor=sw,
+        agencies=[agency_of_kind(world.child, AgencyKind.POLICE)],
+    )
+    chair = client_for("independent_reviewing_officer")
+    url = f"/protection/conferences/{conference.pk}/pack/shares/new/"
+    assert (
+        chair.post(
+            url, share(world, "agency", "DS Khan", dt.date(2026, 12, 23), AgencyKind.POLICE)
+        ).status_code
+        == 302
+    )
+    chair.post(url, share(world, "family", "Ms Holt", dt.date(2026, 12, 24)))
+    text = chair.get(f"/protection/conferences/{conference.pk}/pack/").content.decode()
+    rows = text.split('<tbody class="govuk-table__body">')[1].split("</tbody>")[0].split("</tr>")
+    khan = next(r for r in rows if "DS Khan" in r)
+    family = next(r for r in rows if "Ms Holt" in r)
+    assert ">3<" in khan and "In time" in khan
+    assert ">2<" in family and "Late" in family
+    flat = " ".join(text.split())
+    assert "scheduled for 30 December 2026 (until it is recorded as held)" in flat
+    summary = chair.get(f"/protection/conferences/{conference.pk}/").content.decode()
+    assert "<strong>1 late</strong>" in summary

@@ -9,22 +9,39 @@ import pytest
 
 from masa.core.calendar import ClockState
 from masa.core.models import AgencyKind, AuditEvent
+from masa.journey.deadlines import Scope, open_deadlines
 from masa.journey.models import Case, ChronologyEntry, EventType, Stage
 from masa.protection import selectors
 from masa.protection.models import (
     ChildProtectionPlan,
     CINPlan,
+    Conference,
     ConferenceKind,
+    ConferenceStatus,
     CoreGroupMeeting,
     Visit,
 )
 
-from ..casework_factories import agency_of_kind, date_fields, make_case, make_cp_plan
+from ..casework_factories import (
+    agency_of_kind,
+    date_fields,
+    fix_today,
+    make_case,
+    make_cp_plan,
+    make_scheduled_conference,
+)
 from ..conftest import World
 
 pytestmark = pytest.mark.django_db
 
+
+TODAY = dt.date(2026, 11, 23)  # the date masa takes as today in the scheduling tests
 EASTER_ICPC = dt.date(2024, 3, 28)  # Thursday; Good Friday and Easter Monday follow
+
+
+@pytest.fixture
+def set_today(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    return fix_today(monkeypatch, TODAY)
 
 
 def plan_from(world: World, icpc_on: dt.date = EASTER_ICPC) -> ChildProtectionPlan:
@@ -281,3 +298,90 @@ def test_an_ended_plan_refuses_meetings_after_its_end(world: World, client_for) 
         f"/protection/cp-plans/{plan.pk}/reviews/new/", review_data(world, dt.date(2024, 4, 30))
     )
     assert "This plan ended on 1 May 2024" in review.content.decode()
+
+
+# ---------------------------------------------------------------- review conferences scheduled
+
+
+def test_a_scheduled_review_shows_if_it_will_be_late_and_is_then_recorded_as_held(
+    world: World, client_for, set_today
+) -> None:  # type: ignore[no-untyped-def]
+    # The plan started at a conference on Wednesday 2 September 2026: the first review is due
+    # 3 calendar months later, on Wednesday 2 December 2026.
+    plan = plan_from(world, icpc_on=dt.date(2026, 9, 2))
+    sw = client_for("social_worker")
+    chair = client_for("independent_reviewing_officer")
+    url = f"/protection/cp-plans/{plan.pk}/reviews/schedule/"
+    school = [str(agency_of_kind(world.child, AgencyKind.SCHOOL).pk)]
+    form = " ".join(sw.get(url).content.decode().split())
+    assert "Schedule a review conference for Kira Holt" in form and "Due 2 December 2026" in form
+    blank = sw.post(url, {}).content.decode()
+    assert 'href="#scheduled_on_day">Enter date of the review conference' in blank
+    past = sw.post(url, date_fields("scheduled_on", dt.date(2026, 11, 2))).content.decode()
+    assert "Date of the review conference must be today or in the future" in past
+    assert chair.post(url, date_fields("scheduled_on", dt.date(2026, 12, 7))).status_code == 403
+
+    response = sw.post(
+        url, {**date_fields("scheduled_on", dt.date(2026, 12, 7)), "agencies": school}
+    )
+    assert response.status_code == 302
+    again = sw.post(url, date_fields("scheduled_on", dt.date(2026, 12, 8))).content.decode()
+    assert (
+        "A review conference for Kira Holt is already scheduled for 7 December 2026. Change or "
+        "cancel that one instead"
+    ) in again
+    page = " ".join(sw.get(f"/protection/cp-plans/{plan.pk}/").content.decode().split())
+    assert "Scheduled for 7 December 2026 (due 2 December 2026: will be late)" in page
+    scheduled = chair.get(response["Location"]).content.decode()
+    assert f'href="/protection/cp-plans/{plan.pk}/reviews/new/"' in scheduled
+    assert "Record the review conference as held" in scheduled and "Test School" in scheduled
+    # Scheduled is not held: the first review is still open on the work lists.
+    found = {d.code: d for d in open_deadlines(Scope(world.partnership.pk), today=TODAY)}
+    assert found["review_conference_first"].due == dt.date(2026, 12, 2)
+
+    # Brought forward and held on Tuesday 1 December: the chair records it from the plan.
+    set_today(dt.date(2026, 12, 1))
+    review = chair.post(
+        f"/protection/cp-plans/{plan.pk}/reviews/new/", review_data(world, dt.date(2026, 12, 1))
+    )
+    assert review.status_code == 302
+    conference = Conference.objects.get(kind=ConferenceKind.REVIEW)  # the same one, now held
+    assert (conference.status, conference.scheduled_on, conference.held_on) == (
+        ConferenceStatus.HELD,
+        dt.date(2026, 12, 7),
+        dt.date(2026, 12, 1),
+    )
+    assert review["Location"] == f"/protection/conferences/{conference.pk}/"
+    reviews = selectors.review_clocks(plan, dt.date(2026, 12, 1))
+    [(_subject, first)] = reviews.held
+    assert first.state is ClockState.MET
+    assert reviews.next_due is not None and reviews.next_due.clock.due == dt.date(2027, 6, 1)
+    found = {d.code: d for d in open_deadlines(Scope(world.partnership.pk), today=TODAY)}
+    assert "review_conference_first" not in found
+    assert found["review_conference_next"].due == dt.date(2027, 6, 1)
+
+
+def test_ending_a_plan_cancels_its_scheduled_review(world: World, client_for, set_today) -> None:  # type: ignore[no-untyped-def]
+    plan = plan_from(world, icpc_on=dt.date(2026, 9, 2))
+    review = make_scheduled_conference(
+        [plan.case],
+        scheduled_on=dt.date(2026, 12, 2),
+        actor=world.users["social_worker"],
+        kind=ConferenceKind.REVIEW,
+    )
+    response = client_for("team_manager").post(
+        f"/protection/cp-plans/{plan.pk}/end/",
+        {
+            **date_fields("ended_on", TODAY),
+            "end_reason": "moved_away",
+            "next_step": "close",
+            "closure_reason": "RC5",
+            "version": "1",
+        },
+    )
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.status == ConferenceStatus.CANCELLED
+    assert review.cancel_reason.startswith("Child protection plan ended on 23 November 2026")
+    line = ChronologyEntry.objects.get(summary__startswith="Review child protection conference")
+    assert line.occurred_on == TODAY and "cancelled" in line.summary

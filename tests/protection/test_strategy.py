@@ -278,3 +278,35 @@ def test_correcting_the_date_moves_the_chronology_and_the_conference_clock(
     assert 'name="version" value="2"' in body_of(stale)
     discussion.refresh_from_db()
     assert discussion.summary == "Corrected: held the day before"
+
+
+@pytest.mark.django_db
+def test_a_strategy_discussion_during_a_plan_can_return_the_case_to_that_plan(
+    world: World, client_for
+) -> None:  # type: ignore[no-untyped-def]
+    from ..casework_factories import make_cp_plan
+
+    worker = world.users["social_worker"]
+    on_plan = make_referred_case(world.child, referral_date=OPENED, actor=worker)
+    Case.objects.filter(pk=on_plan.pk).update(stage=Stage.CP_PLAN)
+    make_cp_plan(on_plan, icpc_on=OPENED, actor=worker)
+    url = f"/protection/cases/{on_plan.pk}/strategy-discussions/new/"
+
+    client_for("social_worker").post(url, strategy(world, start_s47="no", next_step="cp_plan"))
+
+    on_plan.refresh_from_db()
+    assert on_plan.stage == Stage.CP_PLAN
+    moves = [(t.from_stage, t.to_stage) for t in on_plan.transitions.all()][-2:]
+    assert moves == [(Stage.CP_PLAN, Stage.STRATEGY), (Stage.STRATEGY, Stage.CP_PLAN)]
+
+
+@pytest.mark.django_db
+def test_continuing_a_plan_the_child_is_not_on_is_refused(
+    world: World, case: Case, client_for
+) -> None:  # type: ignore[no-untyped-def]
+    response = client_for("social_worker").post(
+        f"/protection/cases/{case.pk}/strategy-discussions/new/",
+        strategy(world, start_s47="no", next_step="cp_plan"),
+    )
+    assert "no current child protection plan to continue" in body_of(response)
+    assert not StrategyDiscussion.objects.exists()

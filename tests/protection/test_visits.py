@@ -131,7 +131,11 @@ def test_visits_are_seen_only_within_scope_and_recorded_only_by_caseworkers(
     world: World, case: Case, client_for
 ) -> None:  # type: ignore[no-untyped-def]
     police = client_for("police_officer")
-    assert police.get(f"/protection/cases/{case.pk}/visits/").status_code == 200
+    # Visits are children's social care's own record: police see that the child is known, not them.
+    assert police.get(f"/protection/cases/{case.pk}/visits/").status_code == 404
+    assert (
+        client_for("social_worker").get(f"/protection/cases/{case.pk}/visits/").status_code == 200
+    )
     assert police.post(f"/protection/cases/{case.pk}/visits/new/", visit()).status_code == 403
     hidden = make_case(
         world.la_only_child,

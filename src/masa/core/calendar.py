@@ -141,6 +141,11 @@ class ClockRule:
     source: str
 
 
+def how_long(duration: int, unit: str) -> str:
+    """'1 working day', '15 working days', '3 months'."""
+    return f"{duration} {unit[:-1] if duration == 1 else unit}"
+
+
 class ClockState(StrEnum):
     DUE = "due"
     OVERDUE = "overdue"
@@ -166,7 +171,7 @@ class Clock:
         from .presenters import govuk_date
 
         text = (
-            f"{self.rule.name}: {self.rule.duration} {self.rule.unit} from "
+            f"{self.rule.name}: {how_long(self.rule.duration, self.rule.unit)} from "
             f"{self.rule.start_event} on {govuk_date(self.start)} (day 0), due "
             f"{govuk_date(self.due)}. Rule: {self.rule.basis.label}, {self.rule.source}."
         )

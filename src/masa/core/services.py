@@ -40,6 +40,21 @@ class ServiceError(Exception):
         self.message = message
         self.field = field
 
+    @property
+    def failures(self) -> list[tuple[str, str | None]]:
+        """Every (message, field) pair to show; one unless a subclass lists several."""
+        return [(self.message, self.field)]
+
+
+class StaleVersion(ServiceError):
+    """Someone else saved the record since this user opened it: nothing was overwritten."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Someone else changed this record while you were working on it. Your changes have "
+            "not been saved. Check the record as it is now and make your changes again."
+        )
+
 
 # ---------------------------------------------------------------- sign-in
 

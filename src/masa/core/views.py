@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import csv
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import segno
 from django.contrib import messages
@@ -12,7 +14,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -46,8 +48,73 @@ def page(
     return render(request, template, context, status=status)
 
 
+def user_of(request: HttpRequest) -> User:
+    """The signed-in user of a view that an access rule has already let in."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
 def add_service_error(form: BaseForm, error: ServiceError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+    """Show a service's refusal on the form: on the field it names if the form has that field,
+    else above the form. A refusal by the DfE CIN census rules shows every failure it lists."""
+    for message, field in error.failures:
+        form.add_error(field if field in form.fields else None, message)
+
+
+T = TypeVar("T")
+
+
+class Versioned(Protocol):
+    """A record with optimistic concurrency (see ``masa.journey.services.check_version``)."""
+
+    version: int
+
+    def refresh_from_db(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Saved(Generic[T]):
+    """A form its service saved; ``result`` is what the service returned (for the redirect)."""
+
+    result: T
+
+
+def save_form(
+    request: HttpRequest,
+    form: BaseForm,
+    save: Callable[[dict[str, Any]], T],
+    *,
+    success: str | Callable[[T], str] | None,
+    record: Versioned | None = None,
+) -> Saved[T] | None:
+    """The shape of a form page that writes, in one place. On a valid POST, ``save`` calls the
+    service with the form's cleaned data; the view then redirects if this returns ``Saved`` and
+    shows the form again if it returns ``None`` (a GET, invalid input, or a refusal now shown on
+    the form).
+
+    ``success`` is the message posted after saving: a text, one made from what ``save``
+    returned, or ``None`` for none. ``record`` is the record the form changes: after a refusal
+    it is reloaded, so the page shows it as saved rather than as the service left it; after a
+    version conflict the form keeps what the user typed but carries the version now saved, so
+    saving again is a deliberate choice.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save(form.cleaned_data)
+    except ServiceError as error:
+        if record is not None:
+            record.refresh_from_db()
+        add_service_error(form, error)
+        if record is not None and isinstance(error, services.StaleVersion):
+            data = cast(QueryDict, form.data).copy()  # a mutable copy keeps every ticked box
+            data["version"] = str(record.version)
+            form.data = data
+        return None
+    if success is not None:
+        messages.success(request, success(result) if callable(success) else success)
+    return Saved(result)
 
 
 def posted_id(request: HttpRequest, name: str) -> int:
@@ -95,8 +162,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @password_stage
 @require_http_methods(["GET", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = user_of(request)
     if services.confirmed_totp_device(user) is None:
         return redirect(url_with_next("core:two-factor-setup", safe_next(request)))
     form = TwoFactorForm(request.POST or None)
@@ -119,20 +185,18 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 @password_stage
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = user_of(request)
     if services.confirmed_totp_device(user) is not None:
         return redirect(url_with_next("core:two-factor", safe_next(request)))
     device = services.two_factor_setup_device(user)
     form = TwoFactorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.two_factor_verify(request, code=form.cleaned_data["code"])
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Your authenticator app is set up")
-            return redirect(safe_next(request))
+    if save_form(
+        request,
+        form,
+        lambda data: services.two_factor_verify(request, code=data["code"]),
+        success="Your authenticator app is set up",
+    ):
+        return redirect(safe_next(request))
     qr_svg = segno.make(device.config_url, error="m").svg_inline(
         scale=4, title="QR code for your authenticator app"
     )
@@ -164,8 +228,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = user_of(request)
     context: dict[str, Any] = {"notifications": selectors.unread_notifications(user)[:10]}
     if user.has_masa_permission(Permission.VIEW_CHILD_RECORDS):
         visible = children_visible_to(user)
@@ -206,8 +269,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @signed_in
 @require_http_methods(["GET", "POST"])
 def notifications(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = user_of(request)
     if request.method == "POST":
         services.notification_mark_read(user=user, notification_id=posted_id(request, "id"))
         return redirect("core:notifications")
@@ -218,8 +280,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @require_POST
 def draft_save(request: HttpRequest, form_key: str) -> HttpResponse:
     """Autosave of a long form (see static/masa/masa.js). Stores only what this user typed."""
-    user = request.user
-    assert isinstance(user, User)
+    user = user_of(request)
     data = {k: v for k, v in request.POST.items() if k not in {"csrfmiddlewaretoken", "version"}}
     services.form_draft_save(user=user, form_key=form_key, data=data)
     return JsonResponse({"saved": True})
@@ -230,8 +291,7 @@ def draft_save(request: HttpRequest, form_key: str) -> HttpResponse:
 
 @requires(Permission.VIEW_PARTNERSHIP_OVERVIEW)
 def partnership(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = user_of(request)
     agencies = (
         Agency.objects.filter(partnership_id=user.partnership_id)
         .annotate(
@@ -266,8 +326,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @requires(Permission.VIEW_AUDIT_LOG)
 def audit_export(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = user_of(request)
     form = AuditSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     events = selectors.audit_search(**{k: v for k, v in filters.items() if v})
@@ -314,8 +373,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
 
 @requires(Permission.MANAGE_USERS)
 def user_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = user_of(request)
     return page(
         request,
         "core/user_list.html",
@@ -328,8 +386,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @requires(Permission.MANAGE_USERS)
 @require_POST
 def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
-    admin = request.user
-    assert isinstance(admin, User)
+    admin = user_of(request)
     target = get_object_or_404(selectors.users_in_partnership(admin), pk=user_id)
     services.user_unlock(user=target, by=admin)
     messages.success(request, f"{target.display_name}'s account is unlocked")
@@ -339,19 +396,15 @@ def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
 @requires(Permission.MANAGE_CALENDAR)
 @require_http_methods(["GET", "POST"])
 def bank_holidays(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = user_of(request)
     form = BankHolidayForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.bank_holiday_add(
-                by=user, date=form.cleaned_data["date"], name=form.cleaned_data["name"]
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Bank holiday added: clocks now skip it")
-            return redirect("core:bank-holidays")
+    if save_form(
+        request,
+        form,
+        lambda data: services.bank_holiday_add(by=user, date=data["date"], name=data["name"]),
+        success="Bank holiday added: clocks now skip it",
+    ):
+        return redirect("core:bank-holidays")
     year = timezone.localdate().year
     cal = working_day_calendar()
     added = set(AdditionalBankHoliday.objects.values_list("date", flat=True))
@@ -364,26 +417,21 @@ def bank_holidays(request: HttpRequest) -> HttpResponse:
 @requires(Permission.REVIEW_BREAK_GLASS)
 @require_http_methods(["GET", "POST"])
 def break_glass_review(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = user_of(request)
     pending = selectors.break_glass_awaiting_review(user)
     forms_by_id: dict[int, BreakGlassReviewForm] = {}
     if request.method == "POST":
         use = get_object_or_404(pending, pk=posted_id(request, "use_id"))
         form = BreakGlassReviewForm(request.POST, prefix=f"use{use.pk}")
-        if form.is_valid():
-            try:
-                services.break_glass_review(
-                    use=use,
-                    reviewer=user,
-                    outcome=form.cleaned_data["outcome"],
-                    note=form.cleaned_data["note"],
-                )
-            except ServiceError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, "Review recorded")
-                return redirect("core:break-glass-review")
+        if save_form(
+            request,
+            form,
+            lambda data: services.break_glass_review(
+                use=use, reviewer=user, outcome=data["outcome"], note=data["note"]
+            ),
+            success="Review recorded",
+        ):
+            return redirect("core:break-glass-review")
         forms_by_id[use.pk] = form
     items = [
         (use, forms_by_id.get(use.pk) or BreakGlassReviewForm(prefix=f"use{use.pk}"))

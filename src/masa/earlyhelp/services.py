@@ -28,6 +28,7 @@ from masa.journey.services import (
     open_case_for,
 )
 from masa.people.models import Child
+from masa.people.services import agency_involvement_ensure
 
 from .models import EarlyHelpEndReason, EarlyHelpEpisode, EarlyHelpReview
 
@@ -123,6 +124,13 @@ def early_help_start(
             lead_professional=lead_professional,
             lead_agency=lead_agency,
             recorded_by=actor,
+        )
+        agency_involvement_ensure(
+            actor=actor,
+            child=case.child,
+            agency_id=lead_agency.pk,
+            started_on=started_on,
+            reason="Lead agency for early help",
         )
         how = "stepped down from children's social care" if stepped_down else "started"
         lead = f"; lead professional {lead_professional.display_name}" if lead_professional else ""
@@ -351,6 +359,13 @@ def early_help_lead_set(
         }
         EarlyHelpEpisode.objects.filter(pk=episode.pk).update(
             lead_agency=lead_agency, lead_professional=lead_professional
+        )
+        agency_involvement_ensure(
+            actor=actor,
+            child=episode.child,
+            agency_id=lead_agency.pk,
+            started_on=timezone.localdate(),
+            reason="Lead agency for early help",
         )
         audit.record(
             actor=actor,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -16,9 +15,8 @@ from masa.core.models import Agency, User
 from masa.core.permissions import Permission
 from masa.core.presenters import parse_masa_id
 from masa.core.services import ServiceError
-from masa.core.views import add_service_error, page
+from masa.core.views import page, save_form, user_of
 from masa.frontdoor.models import ReferralSource
-from masa.frontdoor.services import CinRuleRefusal
 from masa.journey.clocks import rules_for_partnership
 from masa.people.models import Child
 from masa.people.selectors import child_for_user, children_visible_to
@@ -35,20 +33,6 @@ from .forms import (
     StepUpForm,
 )
 from .models import EarlyHelpEpisode
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _show_error(form: BaseForm, error: ServiceError) -> None:
-    if isinstance(error, CinRuleRefusal):
-        for message, field in error.failures:
-            form.add_error(field if field in form.fields else None, message)
-    else:
-        add_service_error(form, error)
 
 
 def _lead_choices(user: User) -> dict[str, list[tuple[str, str]]]:
@@ -79,7 +63,7 @@ def _lead(user: User, agency_id: str, professional_id: str) -> tuple[Agency | No
 
 @requires(Permission.VIEW_CHILD_RECORDS)
 def episode_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     today = timezone.localdate()
     rules = rules_for_partnership(user.partnership_id)
     rows = []
@@ -102,36 +86,30 @@ def episode_list(request: HttpRequest) -> HttpResponse:
 
 @requires(Permission.RECORD_EARLY_HELP)
 def episode_start(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     child: Child | None = None
     if request.GET.get("child"):
         child = child_for_user(user, parse_masa_id(request.GET["child"]) or 0)
     choices = _lead_choices(user)
+
+    def begin(data: dict[str, Any]) -> EarlyHelpEpisode:
+        found = children_visible_to(user).filter(pk=data["child_id"]).first()
+        agency, professional = _lead(user, data["lead_agency"], data["lead_professional"])
+        if found is None:
+            raise ServiceError("No child you can see has that masa ID", "child_id")
+        if agency is None:
+            raise ServiceError("Select the lead agency", "lead_agency")
+        return services.early_help_begin_for_child(
+            actor=user,
+            child=found,
+            started_on=data["started_on"],
+            lead_agency=agency,
+            lead_professional=professional,
+            reason=data["reason"],
+        )
+
     if request.method == "POST":
         form = EpisodeStartForm(request.POST, **choices)
-        if form.is_valid():
-            data = form.cleaned_data
-            found = children_visible_to(user).filter(pk=data["child_id"]).first()
-            agency, professional = _lead(user, data["lead_agency"], data["lead_professional"])
-            if found is None:
-                form.add_error("child_id", "No child you can see has that masa ID")
-            elif agency is None:
-                form.add_error("lead_agency", "Select the lead agency")
-            else:
-                try:
-                    episode = services.early_help_begin_for_child(
-                        actor=user,
-                        child=found,
-                        started_on=data["started_on"],
-                        lead_agency=agency,
-                        lead_professional=professional,
-                        reason=data["reason"],
-                    )
-                except ServiceError as error:
-                    _show_error(form, error)
-                else:
-                    messages.success(request, f"Early help started for {found.full_name}")
-                    return redirect("earlyhelp:episode-detail", episode_id=episode.pk)
     else:
         form = EpisodeStartForm(
             initial={
@@ -142,12 +120,20 @@ def episode_start(request: HttpRequest) -> HttpResponse:
             },
             **choices,
         )
+    saved = save_form(
+        request,
+        form,
+        begin,
+        success=lambda episode: f"Early help started for {episode.child.full_name}",
+    )
+    if saved:
+        return redirect("earlyhelp:episode-detail", episode_id=saved.result.pk)
     return page(request, "earlyhelp/episode_start.html", "Start early help", form=form, child=child)
 
 
 @requires(Permission.VIEW_CHILD_RECORDS)
 def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     episode = selectors.episode_for_user(user, episode_id)
     child_record_view(user=user, child=episode.child)
     reviews = list(episode.reviews.select_related("recorded_by"))
@@ -181,22 +167,16 @@ def _episode_form(
     intro: str = "",
 ) -> HttpResponse:
     """One form that changes an episode: parse, call the service, show its refusal or go back."""
-    user = _user(request)
+    user = user_of(request)
     episode = selectors.episode_for_user(user, episode_id)
     kwargs = form_kwargs or {}
     if request.method == "POST":
         form = form_class(request.POST, **kwargs)
-        if form.is_valid():
-            try:
-                save(user, episode, form.cleaned_data)
-            except ServiceError as error:
-                _show_error(form, error)
-            else:
-                messages.success(request, done)
-                return redirect("earlyhelp:episode-detail", episode_id=episode.pk)
     else:
         child_record_view(user=user, child=episode.child)
         form = form_class(initial=initial(episode), **kwargs)
+    if save_form(request, form, lambda data: save(user, episode, data), success=done):
+        return redirect("earlyhelp:episode-detail", episode_id=episode.pk)
     return page(
         request,
         "earlyhelp/episode_form.html",
@@ -269,7 +249,7 @@ def episode_review(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 @requires(Permission.RECORD_EARLY_HELP)
 def episode_lead(request: HttpRequest, episode_id: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
 
     def save(actor: User, episode: EarlyHelpEpisode, data: dict[str, Any]) -> object:
         agency, professional = _lead(actor, data["lead_agency"], data["lead_professional"])

@@ -63,7 +63,11 @@ class CinRuleRefusal(ServiceError):
 
     def __init__(self, failures: Sequence[tuple[str, str | None]]) -> None:
         super().__init__(failures[0][0], failures[0][1])
-        self.failures = list(failures)
+        self._failures = list(failures)
+
+    @property
+    def failures(self) -> list[tuple[str, str | None]]:
+        return self._failures
 
 
 def _today() -> dt.date:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib import messages
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -17,7 +15,7 @@ from masa.core.models import Agency, User
 from masa.core.permissions import Permission
 from masa.core.presenters import parse_masa_id
 from masa.core.services import ServiceError
-from masa.core.views import add_service_error, page
+from masa.core.views import page, save_form, user_of
 from masa.journey.models import Stage
 from masa.people.models import Child
 from masa.people.selectors import child_for_user, children_visible_to
@@ -36,20 +34,6 @@ from .forms import (
 from .models import Contact, ThresholdDecision
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _show_error(form: BaseForm, error: ServiceError) -> None:
-    if isinstance(error, services.CinRuleRefusal):
-        for message, field in error.failures:
-            form.add_error(field if field in form.fields else None, message)
-    else:
-        add_service_error(form, error)
-
-
 def _agency_choices(user: User) -> list[tuple[str, str]]:
     agencies = Agency.objects.filter(partnership_id=user.partnership_id).order_by("name")
     return [(str(a.pk), a.name) for a in agencies]
@@ -66,7 +50,7 @@ def _agency(user: User, value: str) -> Agency | None:
 
 @requires(Permission.VIEW_CHILD_RECORDS)
 def contact_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     form = ContactFilterForm(request.GET or None)
     status, rag = "awaiting", ""
     if form.is_bound and form.is_valid():
@@ -91,7 +75,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 @requires(Permission.RECORD_CONTACTS)
 def contact_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     child: Child | None = None
     from_page = request.GET.get("child", "")
     if from_page:
@@ -100,37 +84,34 @@ def contact_new(request: HttpRequest) -> HttpResponse:
             child_id = 0
         child = child_for_user(user, child_id)
     agencies = _agency_choices(user)
+
+    def log(data: dict[str, Any]) -> Contact:
+        found = children_visible_to(user).filter(pk=data["child_id"]).first()
+        if found is None:
+            raise ServiceError("No child you can see has that masa ID", "child_id")
+        received_at = timezone.make_aware(
+            dt.datetime.combine(data["received_on"], data["received_time"])
+        )
+        try:
+            return services.contact_log(
+                actor=user,
+                child=found,
+                received_at=received_at,
+                source=data["source"],
+                source_agency=_agency(user, data["source_agency"]),
+                referrer_name=data["referrer_name"],
+                reason=data["reason"],
+                presenting_factors=data["presenting_factors"],
+                consent_basis=data["consent_basis"],
+                rag=data["rag"],
+            )
+        except ServiceError as error:
+            if error.field == "factors":  # factors are ticked in groups: show it on the first
+                error.field = FACTOR_GROUPS[0][0]
+            raise
+
     if request.method == "POST":
         form = ContactForm(request.POST, agencies=agencies)
-        if form.is_valid():
-            data = form.cleaned_data
-            found = children_visible_to(user).filter(pk=data["child_id"]).first()
-            if found is None:
-                form.add_error("child_id", "No child you can see has that masa ID")
-            else:
-                received_at = timezone.make_aware(
-                    dt.datetime.combine(data["received_on"], data["received_time"])
-                )
-                try:
-                    contact = services.contact_log(
-                        actor=user,
-                        child=found,
-                        received_at=received_at,
-                        source=data["source"],
-                        source_agency=_agency(user, data["source_agency"]),
-                        referrer_name=data["referrer_name"],
-                        reason=data["reason"],
-                        presenting_factors=data["presenting_factors"],
-                        consent_basis=data["consent_basis"],
-                        rag=data["rag"],
-                    )
-                except ServiceError as error:
-                    if error.field == "factors":
-                        error.field = FACTOR_GROUPS[0][0]
-                    _show_error(form, error)
-                else:
-                    messages.success(request, f"Contact about {found.full_name} logged")
-                    return redirect("frontdoor:contact-detail", contact_id=contact.pk)
     else:
         now = timezone.localtime()
         form = ContactForm(
@@ -143,6 +124,14 @@ def contact_new(request: HttpRequest) -> HttpResponse:
             },
             agencies=agencies,
         )
+    saved = save_form(
+        request,
+        form,
+        log,
+        success=lambda contact: f"Contact about {contact.child.full_name} logged",
+    )
+    if saved:
+        return redirect("frontdoor:contact-detail", contact_id=saved.result.pk)
     return page(
         request,
         "frontdoor/contact_new.html",
@@ -175,7 +164,7 @@ def _contact_context(user: User, contact_id: int) -> tuple[Contact, dict[str, An
 
 @requires(Permission.VIEW_CHILD_RECORDS)
 def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     contact, context = _contact_context(user, contact_id)
     checked = {check.agency_id for check, _ in context["checks"]}
     return page(
@@ -195,24 +184,23 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 @requires(Permission.ADD_AGENCY_CHECKS)
 def agency_check_add(request: HttpRequest, contact_id: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     contact = selectors.contact_for_user(user, contact_id)
     form = AgencyCheckForm(request.POST if request.method == "POST" else None)
     if request.method != "POST":
         child_record_view(user=user, child=contact.child)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agency_check_add(
-                actor=user,
-                contact=contact,
-                information_held=form.cleaned_data["information_held"] == "yes",
-                information=form.cleaned_data["information"],
-            )
-        except ServiceError as error:
-            _show_error(form, error)
-        else:
-            messages.success(request, f"{user.agency}'s check added")
-            return redirect("frontdoor:contact-detail", contact_id=contact.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.agency_check_add(
+            actor=user,
+            contact=contact,
+            information_held=data["information_held"] == "yes",
+            information=data["information"],
+        ),
+        success=f"{user.agency}'s check added",
+    ):
+        return redirect("frontdoor:contact-detail", contact_id=contact.pk)
     return page(
         request,
         "frontdoor/agency_check.html",
@@ -224,7 +212,7 @@ def agency_check_add(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 @requires(Permission.DECIDE_THRESHOLD)
 def contact_decide(request: HttpRequest, contact_id: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     contact, context = _contact_context(user, contact_id)
     partnership_id = contact.case.partnership_id
     decisions = [(d.value, d.label) for d in selectors.decision_choices(contact)]
@@ -233,26 +221,6 @@ def contact_decide(request: HttpRequest, contact_id: int) -> HttpResponse:
     form_args = {"decisions": decisions, "levels": levels, "agencies": agencies}
     if request.method == "POST":
         form = DecisionForm(request.POST, **form_args)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.threshold_decide(
-                    actor=user,
-                    contact=contact,
-                    decision=data["decision"],
-                    continuum_level=data["continuum_level"],
-                    reason=data["decision_reason"],
-                    decided_on=data["decided_on"],
-                    primary_need=data["primary_need"],
-                    lead_agency=_agency(user, data["lead_agency"]),
-                    version=data["version"],
-                )
-            except ServiceError as error:
-                _show_error(form, error)
-            else:
-                label = ThresholdDecision(data["decision"]).label
-                messages.success(request, f"Decision recorded: {label}")
-                return redirect("frontdoor:contact-detail", contact_id=contact.pk)
     else:
         form = DecisionForm(
             initial={
@@ -263,6 +231,25 @@ def contact_decide(request: HttpRequest, contact_id: int) -> HttpResponse:
             },
             **form_args,
         )
+    if save_form(
+        request,
+        form,
+        lambda data: services.threshold_decide(
+            actor=user,
+            contact=contact,
+            decision=data["decision"],
+            continuum_level=data["continuum_level"],
+            reason=data["decision_reason"],
+            decided_on=data["decided_on"],
+            primary_need=data["primary_need"],
+            lead_agency=_agency(user, data["lead_agency"]),
+            version=data["version"],
+        ),
+        success=lambda _: (
+            f"Decision recorded: {ThresholdDecision(form.cleaned_data['decision']).label}"
+        ),
+    ):
+        return redirect("frontdoor:contact-detail", contact_id=contact.pk)
     previous = None
     if any(d in ("referral", "strategy") for d, _ in decisions):
         previous = selectors.previous_referral(
@@ -285,7 +272,7 @@ def contact_decide(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 @requires(Permission.VIEW_CHILD_RECORDS)
 def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     referral = selectors.referral_for_user(user, referral_id)
     child_record_view(user=user, child=referral.child)
     previous = selectors.previous_referral(
@@ -307,31 +294,29 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @requires(Permission.AUTHORISE_CASEWORK)
 def referral_nfa(request: HttpRequest, referral_id: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     referral = selectors.referral_for_user(user, referral_id)
     if request.method == "POST":
         form = ReferralNfaForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.referral_no_further_action(
-                    actor=user,
-                    referral=referral,
-                    closed_on=data["closed_on"],
-                    closure_reason=data["closure_reason"],
-                    reason=data["reason"],
-                    version=data["version"],
-                )
-            except ServiceError as error:
-                _show_error(form, error)
-            else:
-                messages.success(request, "Referral closed with no further action")
-                return redirect("frontdoor:referral-detail", referral_id=referral.pk)
     else:
         child_record_view(user=user, child=referral.child)
         form = ReferralNfaForm(
             initial={"closed_on": timezone.localdate(), "version": referral.version}
         )
+    if save_form(
+        request,
+        form,
+        lambda data: services.referral_no_further_action(
+            actor=user,
+            referral=referral,
+            closed_on=data["closed_on"],
+            closure_reason=data["closure_reason"],
+            reason=data["reason"],
+            version=data["version"],
+        ),
+        success="Referral closed with no further action",
+    ):
+        return redirect("frontdoor:referral-detail", referral_id=referral.pk)
     return page(
         request,
         "frontdoor/referral_nfa.html",

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from masa.core.calendar import Basis, ClockRule, Unit
+from masa.core.calendar import Basis, ClockRule, Unit, how_long
+
+__all__ = ["DEFAULT_RULES", "how_long", "rules_for_partnership"]
 
 WT = "Working Together to Safeguard Children 2023, chapter 3"
 WD = Unit.WORKING_DAYS
@@ -173,8 +175,3 @@ def rules_for_partnership(partnership_id: int) -> dict[str, ClockRule]:
         if default is not None and default.basis is Basis.LOCAL:
             rules[code] = dataclasses.replace(default, duration=duration, unit=Unit(unit))
     return rules
-
-
-def how_long(duration: int, unit: str) -> str:
-    """'1 working day', '15 working days', '3 months'."""
-    return f"{duration} {unit[:-1] if duration == 1 else unit}"

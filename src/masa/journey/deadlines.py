@@ -158,6 +158,7 @@ def open_deadlines(
         Conference,
         ConferenceChild,
         ConferenceKind,
+        ConferenceStatus,
         CoreGroupMeeting,
         S47Enquiry,
         StrategyDiscussion,
@@ -189,9 +190,12 @@ def open_deadlines(
         if isinstance(start, dt.date):
             add(c.deadline("assessment", "Assessment authorised", start, row))
 
+    # Only a conference that has been held stops the clock: one scheduled (even for a date
+    # already past) or cancelled does not.
     initial_held = Conference.objects.filter(
         subjects__case_id=OuterRef("case_id"),
         kind__in=[ConferenceKind.INITIAL, ConferenceKind.TRANSFER_IN],
+        status=ConferenceStatus.HELD,
         held_on__gte=OuterRef("started_on"),
     )
     for row in _rows(
@@ -215,7 +219,9 @@ def open_deadlines(
         last_core_group=_latest(CoreGroupMeeting.objects.filter(plan_id=OuterRef("pk")), "held_on"),
         last_review=_latest(
             ConferenceChild.objects.filter(
-                case_id=OuterRef("case_id"), conference__kind=ConferenceKind.REVIEW
+                case_id=OuterRef("case_id"),
+                conference__kind=ConferenceKind.REVIEW,
+                conference__status=ConferenceStatus.HELD,
             ),
             "conference__held_on",
         ),

@@ -20,11 +20,15 @@ from masa.people.selectors import children_visible_to
 
 from .clocks import DEFAULT_RULES, rules_for_partnership
 from .deadlines import Deadline, Scope, clock_for, open_cases, open_deadlines
-from .models import Allocation, Case, CaseTransition, OversightNote, Stage
+from .models import Allocation, Case, CaseTransition, EventType, OversightNote, Stage
+from .visibility import agency_may_read, sees_case_management
 
 
 def case_for_user(user: User, case_id: int) -> Case:
-    """The case if the user may see its child; otherwise the same 404 as a missing case."""
+    """The case if the user may see its child and is in children's social care; otherwise the
+    same 404 as a missing case. Other agencies follow the child through its page and chronology."""
+    if not sees_case_management(user):
+        raise Http404("No case found")
     case = (
         Case.objects.filter(pk=case_id, child__in=children_visible_to(user))
         .select_related("child", "team", "worker")
@@ -50,13 +54,13 @@ RECORD_PAGES: dict[str, tuple[str, ...]] = {
     "contact": ("frontdoor:contact-detail",),
     "referral": ("frontdoor:referral-detail",),
     "assessment": ("protection:assessment-detail",),
-    "strategy": ("protection:strategy-detail", "protection:strategy-discussion-detail"),
-    "s47": ("protection:s47-detail", "protection:s47-enquiry-detail"),
+    "strategy": ("protection:strategy-detail",),
+    "s47": ("protection:s47-detail",),
     "conference": ("protection:conference-detail",),
-    "cp_plan": ("protection:cp-plan-detail", "protection:plan-detail"),
+    "cp_plan": ("protection:plan-detail",),
     "cin_plan": ("protection:cin-plan-detail",),
     "visit": ("protection:visit-detail",),
-    "early_help": ("earlyhelp:episode-detail", "earlyhelp:early-help-detail"),
+    "early_help": ("earlyhelp:episode-detail",),
 }
 
 
@@ -183,9 +187,11 @@ def case_records(case: Case) -> list[CaseRecord]:
         add(
             CaseRecord(
                 "conference",
-                conference.held_on,
+                conference.meeting_on,  # held, or (until then) scheduled
                 conference.get_kind_display(),
-                plan_needed[subject.plan_needed],
+                plan_needed[subject.plan_needed]
+                if conference.is_held
+                else conference.get_status_display(),
                 record_url("conference", conference.pk),
             )
         )
@@ -259,6 +265,48 @@ class CasePage:
     deadlines: list[Deadline]
     stage_tag: str
     chronology_url: str | None
+
+
+@dataclass(frozen=True)
+class NextStep:
+    text: str
+    url: str
+
+
+# What a caseworker can record next at each stage (the moves themselves are checked by the
+# stage table in transitions.py when the record is saved).
+STAGE_NEXT_STEPS: dict[str, tuple[tuple[str, str], ...]] = {
+    Stage.REFERRAL: (
+        ("Start the assessment", "protection:assessment-start"),
+        ("Record a strategy discussion", "protection:strategy-add"),
+    ),
+    Stage.ASSESSMENT: (("Record a strategy discussion", "protection:strategy-add"),),
+    Stage.STRATEGY: (("Record the strategy discussion", "protection:strategy-add"),),
+    Stage.ICPC: (
+        ("Schedule the initial child protection conference", "protection:conference-schedule"),
+        ("Record the initial child protection conference", "protection:conference-new"),
+    ),
+    Stage.CP_PLAN: (
+        ("Record a visit", "protection:visit-add"),
+        ("Record a strategy discussion", "protection:strategy-add"),
+    ),
+    Stage.CIN_PLAN: (
+        ("Record a visit", "protection:visit-add"),
+        ("Record a strategy discussion", "protection:strategy-add"),
+    ),
+}
+
+
+def case_next_steps(case: Case, user: User) -> list[NextStep]:
+    if not case.is_open or not user.has_masa_permission(Permission.RECORD_CASEWORK):
+        return []
+    steps = [
+        NextStep(text, reverse(name, args=[case.pk]))
+        for text, name in STAGE_NEXT_STEPS.get(case.stage, ())
+    ]
+    if case.stage != Stage.CONTACT:
+        steps.append(NextStep("Visits", reverse("protection:visit-list", args=[case.pk])))
+    return steps
 
 
 def case_page(case: Case, *, today: dt.date | None = None) -> CasePage:
@@ -530,13 +578,21 @@ def child_journey_panel(user: User, child: Child) -> dict[str, Any]:
     return {
         "journey_panel": {
             "case": case,
+            "case_url": reverse("journey:case-detail", args=[case.pk])
+            if case is not None and sees_case_management(user)
+            else None,
+            "early_help_url": url_or_none("earlyhelp:episode-start", query=f"child={child.pk}")
+            if case is None and user.has_masa_permission(Permission.RECORD_EARLY_HELP)
+            else None,
+            "conferences_url": url_or_none("protection:child-conferences", child.pk)
+            if agency_may_read(user, EventType.CONFERENCE)
+            else None,
             "stage_tag": stage_tag_class(case.stage) if case else "",
             "deadlines": deadlines[:PANEL_DEADLINES],
             "more_deadlines": max(0, len(deadlines) - PANEL_DEADLINES),
             "chronology_url": url_or_none("journey:chronology", child.pk),
             "contact_url": (
-                url_or_none("frontdoor:contact-create", query=f"child={child.pk}")
-                or url_or_none("frontdoor:contact-new", query=f"child={child.pk}")
+                url_or_none("frontdoor:contact-new", query=f"child={child.pk}")
                 if user.has_masa_permission(Permission.RECORD_CONTACTS)
                 else None
             ),

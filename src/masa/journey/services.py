@@ -18,7 +18,7 @@ from django.utils import timezone
 from masa.core import audit
 from masa.core.models import Agency, AgencyKind, AuditAction, Team, User
 from masa.core.presenters import govuk_date
-from masa.core.services import ServiceError
+from masa.core.services import ServiceError, StaleVersion
 from masa.people.models import Child
 
 from .models import (
@@ -38,16 +38,6 @@ from .transitions import is_allowed, refusal_reason
 
 CASE = "case"
 CHRONOLOGY_ENTRY = "chronology_entry"  # audit object type of a chronology line
-
-
-class StaleVersion(ServiceError):
-    """Someone else saved the record since this user opened it: nothing was overwritten."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "Someone else changed this record while you were working on it. Your changes have "
-            "not been saved. Check the record as it is now and make your changes again."
-        )
 
 
 def check_version(model_class: type[models.Model], pk: int, version: int | None) -> None:

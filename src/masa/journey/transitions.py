@@ -17,7 +17,9 @@ ALLOWED_MOVES: dict[Stage, frozenset[Stage]] = {
     S.EARLY_HELP: frozenset({S.REFERRAL, S.STRATEGY, S.CLOSED}),  # step-up
     S.REFERRAL: frozenset({S.ASSESSMENT, S.STRATEGY, S.EARLY_HELP, S.CLOSED}),
     S.ASSESSMENT: frozenset({S.STRATEGY, S.CIN_PLAN, S.EARLY_HELP, S.CLOSED}),
-    S.STRATEGY: frozenset({S.S47, S.ASSESSMENT, S.CIN_PLAN, S.CLOSED}),
+    # Back to the plan: a strategy discussion during a child protection plan that starts no
+    # new enquiry (the plan never stopped).
+    S.STRATEGY: frozenset({S.S47, S.ASSESSMENT, S.CIN_PLAN, S.CP_PLAN, S.CLOSED}),
     S.S47: frozenset({S.ICPC, S.CIN_PLAN, S.ASSESSMENT, S.CLOSED}),
     S.ICPC: frozenset({S.CP_PLAN, S.CIN_PLAN, S.CLOSED}),
     S.CP_PLAN: frozenset({S.CIN_PLAN, S.STRATEGY, S.CLOSED}),

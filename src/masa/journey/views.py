@@ -7,18 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from masa.core.access import requires, signed_in
-from masa.core.models import User
 from masa.core.permissions import Permission
 from masa.core.presenters import format_masa_id
 from masa.core.services import ServiceError
-from masa.core.views import add_service_error, page
+from masa.core.views import page, save_form, user_of
 from masa.people.selectors import child_for_user
 from masa.people.services import child_record_view
 
@@ -35,14 +33,8 @@ from .forms import (
     TransferInForm,
     WorkListForm,
 )
+from .models import Case
 from .selectors import case_for_user
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
 
 # ---------------------------------------------------------------- the case page and its actions
 
@@ -50,7 +42,7 @@ def _user(request: HttpRequest) -> User:
 @requires(Permission.VIEW_CHILD_RECORDS)
 @require_GET
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     case = case_for_user(user, case_id)
     child_record_view(user=user, child=case.child)
     return page(
@@ -59,6 +51,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         f"Case for {case.child.full_name}",
         case=case,
         view=selectors.case_page(case),
+        next_steps=selectors.case_next_steps(case, user),
         can_authorise=user.has_masa_permission(Permission.AUTHORISE_CASEWORK),
     )
 
@@ -66,7 +59,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 @requires(Permission.AUTHORISE_CASEWORK)
 @require_http_methods(["GET", "POST"])
 def case_allocate(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     case = case_for_user(user, case_id)
     form = AllocateForm(
         request.POST or None,
@@ -79,25 +72,24 @@ def case_allocate(request: HttpRequest, case_id: int) -> HttpResponse:
             "version": case.version,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def allocate(data: dict[str, Any]) -> str:
+        """Allocate the case; returns the name of who now holds it."""
+        team = form.teams[data["team"]]
         worker = form.workers[data["worker"]] if data["worker"] is not None else None
-        try:
-            services.case_allocate(
-                actor=user,
-                case=case,
-                team=form.teams[data["team"]],
-                worker=worker,
-                from_date=data["from_date"],
-                reason=data["reason"],
-                version=data["version"],
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            holder = worker.display_name if worker else form.teams[data["team"]].name
-            messages.success(request, f"Case allocated to {holder}")
-            return redirect("journey:case-detail", case_id=case.pk)
+        services.case_allocate(
+            actor=user,
+            case=case,
+            team=team,
+            worker=worker,
+            from_date=data["from_date"],
+            reason=data["reason"],
+            version=data["version"],
+        )
+        return worker.display_name if worker else team.name
+
+    if save_form(request, form, allocate, success=lambda holder: f"Case allocated to {holder}"):
+        return redirect("journey:case-detail", case_id=case.pk)
     return page(
         request,
         "journey/case_allocate.html",
@@ -110,17 +102,16 @@ def case_allocate(request: HttpRequest, case_id: int) -> HttpResponse:
 @requires(Permission.AUTHORISE_CASEWORK)
 @require_http_methods(["GET", "POST"])
 def case_oversight(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     case = case_for_user(user, case_id)
     form = OversightNoteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.oversight_note_add(actor=user, case=case, note=form.cleaned_data["note"])
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Management oversight note added")
-            return redirect("journey:case-detail", case_id=case.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.oversight_note_add(actor=user, case=case, note=data["note"]),
+        success="Management oversight note added",
+    ):
+        return redirect("journey:case-detail", case_id=case.pk)
     return page(
         request,
         "journey/case_oversight.html",
@@ -133,26 +124,25 @@ def case_oversight(request: HttpRequest, case_id: int) -> HttpResponse:
 @requires(Permission.AUTHORISE_CASEWORK)
 @require_http_methods(["GET", "POST"])
 def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     case = case_for_user(user, case_id)
     form = CloseCaseForm(
         request.POST or None,
         initial={"closed_on": timezone.localdate(), "version": case.version},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_close(
-                actor=user,
-                case=case,
-                closed_on=form.cleaned_data["closed_on"],
-                reason=form.cleaned_data["reason"],
-                version=form.cleaned_data["version"],
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Case closed")
-            return redirect("journey:case-detail", case_id=case.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.case_close(
+            actor=user,
+            case=case,
+            closed_on=data["closed_on"],
+            reason=data["reason"],
+            version=data["version"],
+        ),
+        success="Case closed",
+    ):
+        return redirect("journey:case-detail", case_id=case.pk)
     return page(
         request,
         "journey/case_close.html",
@@ -168,31 +158,33 @@ NOT_FOUND_CHILD = "There is no child with this masa ID in your records. Check th
 @requires(Permission.RECORD_CASEWORK)
 @require_http_methods(["GET", "POST"])
 def case_transfer_in(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     child_query = request.GET.get("child", "")
     initial = {"child": format_masa_id(int(child_query))} if child_query.isdigit() else {}
     form = TransferInForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def transfer_in(data: dict[str, Any]) -> Case:
         try:
             child = child_for_user(user, data["child"])
         except Http404:
-            form.add_error("child", NOT_FOUND_CHILD)
-        else:
-            try:
-                case = services.case_transfer_in(
-                    actor=user,
-                    child=child,
-                    from_authority=data["from_authority"],
-                    stage=data["stage"],
-                    opened_on=data["opened_on"],
-                    reason=data["reason"],
-                )
-            except ServiceError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, f"Case opened for {child.full_name}, transferred in")
-                return redirect("journey:case-detail", case_id=case.pk)
+            raise ServiceError(NOT_FOUND_CHILD, "child") from None
+        return services.case_transfer_in(
+            actor=user,
+            child=child,
+            from_authority=data["from_authority"],
+            stage=data["stage"],
+            opened_on=data["opened_on"],
+            reason=data["reason"],
+        )
+
+    saved = save_form(
+        request,
+        form,
+        transfer_in,
+        success=lambda case: f"Case opened for {case.child.full_name}, transferred in",
+    )
+    if saved:
+        return redirect("journey:case-detail", case_id=saved.result.pk)
     return page(request, "journey/case_transfer_in.html", "Record a transfer-in", form=form)
 
 
@@ -219,7 +211,7 @@ def _sort_links(query: QueryDict, sort: str, descending: bool) -> dict[str, dict
 @requires(Permission.VIEW_WORK_LISTS)
 @require_GET
 def work_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     manager = user.has_masa_permission(Permission.AUTHORISE_CASEWORK)
     teams = selectors.casework_teams(user.partnership_id) if manager else None
     kinds = {code: rule.name for code, rule in DEFAULT_RULES.items() if code in WORK_KINDS}
@@ -266,7 +258,7 @@ def work_list(request: HttpRequest) -> HttpResponse:
 @signed_in
 @require_GET
 def clocks(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     in_force = selectors.rules_in_force(user.partnership_id)
     bound = any(key in request.GET for key in ("rule", "start_day", "start_month", "start_year"))
     form = ClockCalculatorForm(request.GET if bound else None, rules=[r.rule for r in in_force])
@@ -292,7 +284,7 @@ def clocks(request: HttpRequest) -> HttpResponse:
 @requires(Permission.CONFIGURE_PRACTICE)
 @require_GET
 def practice_settings(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     settings = services.practice_settings(user.partnership_id)
     return page(
         request,
@@ -306,7 +298,7 @@ def practice_settings(request: HttpRequest) -> HttpResponse:
 @requires(Permission.CONFIGURE_PRACTICE)
 @require_http_methods(["GET", "POST"])
 def practice_timescale(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     in_force = {r.rule.code: r for r in selectors.rules_in_force(user.partnership_id)}
     if code not in in_force:
         raise Http404("No such timescale")
@@ -315,23 +307,23 @@ def practice_timescale(request: HttpRequest, code: str) -> HttpResponse:
         request.POST or None,
         initial={"duration": current.rule.duration, "unit": current.rule.unit.value},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.clock_setting_set(
-                actor=user,
-                code=code,
-                duration=form.cleaned_data["duration"],
-                unit=form.cleaned_data["unit"],
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            new = how_long(form.cleaned_data["duration"], form.cleaned_data["unit"])
-            messages.success(
-                request,
-                f"'{current.rule.name}' is now {new}. Deadlines use the new timescale from now on",
-            )
-            return redirect("journey:practice-settings")
+
+    def set_timescale(data: dict[str, Any]) -> str:
+        """Change the timescale; returns how long it is now, in words."""
+        services.clock_setting_set(
+            actor=user, code=code, duration=data["duration"], unit=data["unit"]
+        )
+        return how_long(data["duration"], data["unit"])
+
+    if save_form(
+        request,
+        form,
+        set_timescale,
+        success=lambda new: (
+            f"'{current.rule.name}' is now {new}. Deadlines use the new timescale from now on"
+        ),
+    ):
+        return redirect("journey:practice-settings")
     return page(
         request,
         "journey/practice_timescale.html",
@@ -344,36 +336,32 @@ def practice_timescale(request: HttpRequest, code: str) -> HttpResponse:
 @requires(Permission.CONFIGURE_PRACTICE)
 @require_http_methods(["GET", "POST"])
 def practice_model(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     settings = services.practice_settings(user.partnership_id)
     form = PracticeModelForm(
         request.POST or None, initial={"practice_model": settings.practice_model}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.practice_model_set(
-                actor=user, practice_model=form.cleaned_data["practice_model"]
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Practice model saved")
-            return redirect("journey:practice-settings")
+    if save_form(
+        request,
+        form,
+        lambda data: services.practice_model_set(actor=user, practice_model=data["practice_model"]),
+        success="Practice model saved",
+    ):
+        return redirect("journey:practice-settings")
     return page(request, "journey/practice_model.html", "Practice model", form=form)
 
 
 @requires(Permission.CONFIGURE_PRACTICE)
 @require_http_methods(["GET", "POST"])
 def practice_continuum(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     settings = services.practice_settings(user.partnership_id)
     form = ContinuumForm(request.POST or None, levels=settings.continuum_levels)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.continuum_levels_set(actor=user, names=form.names())
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Continuum of need saved")
-            return redirect("journey:practice-settings")
+    if save_form(
+        request,
+        form,
+        lambda data: services.continuum_levels_set(actor=user, names=form.names()),
+        success="Continuum of need saved",
+    ):
+        return redirect("journey:practice-settings")
     return page(request, "journey/practice_continuum.html", "Continuum of need", form=form)

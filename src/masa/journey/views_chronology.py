@@ -7,9 +7,8 @@ and the exports as exports.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -19,8 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from masa.core.access import requires
 from masa.core.models import Agency, User
 from masa.core.permissions import Permission
-from masa.core.services import ServiceError
-from masa.core.views import add_service_error, page
+from masa.core.views import page, save_form, user_of
 from masa.people.models import Child
 from masa.people.selectors import child_for_user
 from masa.people.services import child_record_view
@@ -29,11 +27,6 @@ from . import chronology as chron
 from .forms_chronology import YES, ChronologyFilterForm, SignificantEventForm
 from .models import Significance
 from .services import significant_event_add
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _filter_form(request: HttpRequest, child: Child) -> ChronologyFilterForm:
@@ -51,7 +44,7 @@ def _document(
     """The lines and the filters in words, for a valid filter form."""
     filters = form.filters()
     lines = chron.chronology_for(
-        _user(request),
+        user_of(request),
         child,
         as_known_on=filters.as_known_on,
         agency_id=filters.agency_id,
@@ -81,7 +74,7 @@ def _back_to_page(child: Child, request: HttpRequest) -> HttpResponse:
 @requires(Permission.VIEW_CHILD_RECORDS)
 @require_GET
 def chronology(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     child = child_for_user(user, child_id)
     child_record_view(user=user, child=child)
     form = _filter_form(request, child)
@@ -105,25 +98,23 @@ def chronology(request: HttpRequest, child_id: int) -> HttpResponse:
 @requires(Permission.ADD_CHRONOLOGY_ENTRIES)
 @require_http_methods(["GET", "POST"])
 def chronology_add(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     child = child_for_user(user, child_id)
     form = SignificantEventForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            significant_event_add(
-                actor=user,
-                child=child,
-                occurred_on=data["occurred_on"],
-                summary=data["summary"],
-                significance=Significance(data["significance"]),
-                share_with_all=data["share_with_all"] == YES,
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Significant event added to the chronology")
-            return redirect("journey:chronology", child_id=child.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: significant_event_add(
+            actor=user,
+            child=child,
+            occurred_on=data["occurred_on"],
+            summary=data["summary"],
+            significance=Significance(data["significance"]),
+            share_with_all=data["share_with_all"] == YES,
+        ),
+        success="Significant event added to the chronology",
+    ):
+        return redirect("journey:chronology", child_id=child.pk)
     return page(
         request,
         "journey/chronology_add.html",
@@ -133,82 +124,89 @@ def chronology_add(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-def _printable_context(
-    request: HttpRequest, child: Child, lines: list[chron.ChronologyLine], described: list[str]
-) -> dict[str, Any]:
-    user = _user(request)
+class _Export(NamedTuple):
+    """A chronology to print or export: the child, the lines and the filters in words."""
+
+    child: Child
+    lines: list[chron.ChronologyLine]
+    described: list[str]
+
+
+def _export_or_back(request: HttpRequest, child_id: int) -> _Export | HttpResponse:
+    """The chronology as the filters ask, or back to the page if they do not make sense."""
+    child = child_for_user(user_of(request), child_id)
+    form = _filter_form(request, child)
+    if form.is_bound and not form.is_valid():
+        return _back_to_page(child, request)
+    return _Export(child, *_document(request, child, form))
+
+
+def _audit_export(request: HttpRequest, export: _Export, how: str) -> None:
+    chron.chronology_exported(
+        user=user_of(request),
+        child=export.child,
+        how=how,
+        filters=export.described,
+        line_count=len(export.lines),
+    )
+
+
+def _printable_context(request: HttpRequest, export: _Export) -> dict[str, Any]:
+    user = user_of(request)
     return {
-        "lines": lines,
-        "filters_described": described,
+        "lines": export.lines,
+        "filters_described": export.described,
         "generated": chron.generated_line(user),
-        "document_title": f"Chronology for {child.full_name}",
-        **_view_context(user, child),
+        "document_title": f"Chronology for {export.child.full_name}",
+        **_view_context(user, export.child),
     }
+
+
+def _download(response: HttpResponse, child: Child, extension: str) -> HttpResponse:
+    response["Content-Disposition"] = (
+        f'attachment; filename="{chron.export_filename(child, extension)}"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @requires(Permission.EXPORT_CHRONOLOGY)
 @require_GET
 def chronology_print(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = _user(request)
-    child = child_for_user(user, child_id)
-    form = _filter_form(request, child)
-    if form.is_bound and not form.is_valid():
-        return _back_to_page(child, request)
-    lines, described = _document(request, child, form)
-    chron.chronology_exported(
-        user=user, child=child, how="print", filters=described, line_count=len(lines)
-    )
+    export = _export_or_back(request, child_id)
+    if isinstance(export, HttpResponse):
+        return export
+    _audit_export(request, export, "print")
     return page(
         request,
         "journey/chronology_print.html",
-        f"Chronology for {child.full_name}: print version",
+        f"Chronology for {export.child.full_name}: print version",
         query=request.GET.urlencode(),
-        **_printable_context(request, child, lines, described),
+        **_printable_context(request, export),
     )
 
 
 @requires(Permission.EXPORT_CHRONOLOGY)
 @require_GET
 def chronology_csv(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = _user(request)
-    child = child_for_user(user, child_id)
-    form = _filter_form(request, child)
-    if form.is_bound and not form.is_valid():
-        return _back_to_page(child, request)
-    lines, described = _document(request, child, form)
-    chron.chronology_exported(
-        user=user, child=child, how="CSV", filters=described, line_count=len(lines)
-    )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{chron.export_filename(child, "csv")}"'
-    )
-    response["Cache-Control"] = "no-store"
-    chron.write_csv(lines, response)
+    export = _export_or_back(request, child_id)
+    if isinstance(export, HttpResponse):
+        return export
+    _audit_export(request, export, "CSV")
+    response = _download(HttpResponse(content_type="text/csv; charset=utf-8"), export.child, "csv")
+    chron.write_csv(export.lines, response)
     return response
 
 
 @requires(Permission.EXPORT_CHRONOLOGY)
 @require_GET
 def chronology_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = _user(request)
-    child = child_for_user(user, child_id)
-    form = _filter_form(request, child)
-    if form.is_bound and not form.is_valid():
-        return _back_to_page(child, request)
-    lines, described = _document(request, child, form)
+    export = _export_or_back(request, child_id)
+    if isinstance(export, HttpResponse):
+        return export
     html = render_to_string(
-        "journey/chronology_pdf.html",
-        _printable_context(request, child, lines, described),
-        request=request,
+        "journey/chronology_pdf.html", _printable_context(request, export), request=request
     )
     pdf = chron.render_pdf(html)
-    chron.chronology_exported(
-        user=user, child=child, how="PDF", filters=described, line_count=len(lines)
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{chron.export_filename(child, "pdf")}"'
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    _audit_export(request, export, "PDF")  # only once the PDF is made
+    return _download(HttpResponse(pdf, content_type="application/pdf"), export.child, "pdf")

@@ -27,3 +27,8 @@ def agency_may_read(user: User, event_type: EventType) -> bool:
 def require_agency_may_read(user: User, event_type: EventType) -> None:
     if not agency_may_read(user, event_type):
         raise Http404("No record found")
+
+
+def sees_case_management(user: User) -> bool:
+    """The case page (stage history, allocation, oversight) is children's social care's record."""
+    return user.agency is not None and user.agency.kind == AgencyKind.LOCAL_AUTHORITY

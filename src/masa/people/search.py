@@ -6,10 +6,14 @@ and its trigrams, marked at the start of the word ("g^ki", "gkir", "gira"). The 
 ``PersonSearchKey`` rows; a search turns the typed name into keys the same way and counts the
 matches per child in one set-based query (see selectors.search_children).
 
-A child matches a typed name when every typed word matches one of the child's keys, either by
-its phonetic key ("Jon Smyth" finds "John Smith") or by at least half of its trigrams ("Smitj"
-finds "Smith", and "Hol" finds "Holt": a word's start is enough). Results are ordered by
-2 x phonetic matches + trigram matches, so closer spellings come first.
+Each word also gets its consonant sounds in a fixed order ("cLP" for "Bell" and for "Blel"),
+which catches two letters typed the wrong way round.
+
+A child matches a typed name when every typed word matches one of the child's words: by its
+phonetic key ("Jon Smyth" finds "John Smith"), by its sounds in any order ("Wasrame" finds
+"Warsame"), or by at least half of its trigrams ("Smitj" finds "Smith", and "Hol" finds
+"Holt": a word's start is enough). Results are ordered by 3 x phonetic + 1 x sounds + trigram
+matches, so closer spellings come first.
 
 Only services (and the demo generator, in bulk) write the keys: see ``index_rows``.
 """
@@ -28,14 +32,13 @@ from masa.core.presenters import parse_masa_id
 
 from .identifiers import (
     OUTWARD_CODE,
-    nhs_number_is_valid,
     normalise_nhs_number,
     normalise_postcode,
     normalise_upn,
-    upn_is_valid,
 )
 
 PHONETIC_PREFIX = "p"
+SOUNDS_PREFIX = "c"
 TRIGRAM_PREFIX = "g"
 KEY_MAX_LENGTH = 16
 PHONETIC_MAX_LENGTH = 6
@@ -158,13 +161,19 @@ def trigrams(token: str) -> set[str]:
     return {marked[i : i + 3] for i in range(len(marked) - 2)}
 
 
+def sounds_key(code: str) -> str:
+    """The sounds of a phonetic key in a fixed order, whatever order they were typed in:
+    "Wasrame" and "Warsame", "Blel" and "Bell" share one (letters typed the wrong way round)."""
+    return "".join(sorted(set(code)))
+
+
 @lru_cache(maxsize=50_000)
 def token_keys(token: str) -> frozenset[str]:
     """The search keys of one word (cached: a borough has far fewer names than people)."""
     keys = {TRIGRAM_PREFIX + gram for gram in trigrams(token)}
     code = phonetic_code(token)
     if code:
-        keys.add(PHONETIC_PREFIX + code)
+        keys |= {PHONETIC_PREFIX + code, SOUNDS_PREFIX + sounds_key(code)}
     return frozenset(key[:KEY_MAX_LENGTH] for key in keys)
 
 
@@ -181,11 +190,12 @@ class TokenQuery:
     """One typed word: its phonetic key and trigrams, and how many trigrams must match."""
 
     phonetic: str  # "" when the word has no sounds to key
+    sounds: str
     grams: frozenset[str]
 
     @property
     def keys(self) -> frozenset[str]:
-        return self.grams | ({self.phonetic} if self.phonetic else set())
+        return self.grams | ({self.phonetic, self.sounds} if self.phonetic else set())
 
     @property
     def min_grams(self) -> int:
@@ -207,15 +217,17 @@ def name_query(*names: str) -> NameQuery | None:
     tokens = list(dict.fromkeys(name_tokens(*names)))[:MAX_NAME_TOKENS]
     if not tokens:
         return None
-    return NameQuery(
-        tuple(
+    words = []
+    for token in tokens:
+        code = phonetic_code(token)
+        words.append(
             TokenQuery(
-                phonetic=PHONETIC_PREFIX + code if (code := phonetic_code(token)) else "",
+                phonetic=PHONETIC_PREFIX + code if code else "",
+                sounds=SOUNDS_PREFIX + sounds_key(code) if code else "",
                 grams=frozenset(TRIGRAM_PREFIX + gram for gram in trigrams(token)),
             )
-            for token in tokens
         )
-    )
+    return NameQuery(tuple(words))
 
 
 # ---------------------------------------------------------------- what people type
@@ -355,13 +367,6 @@ def parse_query(text: str) -> ParsedQuery:
             names.append(word)
     parsed.names = names
     return parsed
-
-
-def looks_like_valid_identifier(parsed: ParsedQuery) -> bool:
-    """Whether a typed NHS number or UPN passes its check (to warn about typing slips)."""
-    if parsed.nhs_number and not nhs_number_is_valid(parsed.nhs_number):
-        return False
-    return not (parsed.upn and not upn_is_valid(parsed.upn))
 
 
 # ---------------------------------------------------------------- writing the index

@@ -1,7 +1,8 @@
 """Reads of children, always scoped to the asking user.
 
 A user sees a child when their agency is involved with the child (an open involvement or the
-owning team's agency), or through an unexpired access grant or break-glass. A restricted child
+owning team's agency), or through an unexpired access grant or break-glass. A MASH practitioner
+also sees a child while a contact about the child awaits its threshold decision. A restricted child
 is seen only by its allocated worker, the members of its owning team and holders of a grant or
 break-glass. A merged record is seen by nobody (its URL leads to the record kept). Anything else
 is answered exactly as if the child did not exist (Http404), so scope never leaks existence.
@@ -41,6 +42,12 @@ def children_visible_to(user: User) -> QuerySet[Child]:
     ).values("child_id")
     own_agency_teams = Team.objects.filter(agency_id=user.agency_id).values("pk")
     by_agency = Q(owning_team_id__in=own_agency_teams) | Q(pk__in=involved)
+    if user.has_masa_permission(Permission.ADD_AGENCY_CHECKS):
+        # A MASH practitioner screens contacts about children their own agency may not know
+        # yet: while a contact awaits its threshold decision, the child is in their scope.
+        from masa.frontdoor.models import Contact  # the front door builds on people
+
+        by_agency |= Q(pk__in=Contact.objects.filter(decision="").values("child_id"))
     # Restricted records: only the people closest to the child, named below.
     closest = Q(allocated_worker_id=user.pk)
     if user.team_id is not None:
@@ -111,15 +118,13 @@ def front_door_team(partnership_id: int) -> Team | None:
 # ---------------------------------------------------------------- search
 
 
-def _name_matches(query: search.NameQuery, prefix: str = "") -> tuple[Q, dict[str, Any]]:
+def _name_matches(query: search.NameQuery) -> tuple[Q, dict[str, Any]]:
     """The HAVING condition and the annotations of a name search over PersonSearchKey rows.
 
-    Each typed word gets two conditional counts (phonetic key, trigrams); every word must
-    match. ``prefix`` is the path from the queried model to PersonSearchKey ("search_keys__"
-    from Child, "" from PersonSearchKey itself).
+    Each typed word gets three conditional counts (phonetic key, sounds in any order,
+    trigrams); every word must match.
     """
-    key = f"{prefix}key__in"
-    counted = f"{prefix}key" if prefix else "pk"
+    key, counted = "key__in", "pk"
     annotations: dict[str, Any] = {}
     matched = Q()
     score: Any = Value(0)
@@ -129,10 +134,11 @@ def _name_matches(query: search.NameQuery, prefix: str = "") -> tuple[Q, dict[st
         word_matches = Q(**{f"{grams}__gte": token.min_grams})
         score += F(grams)
         if token.phonetic:
-            sound = f"word{i}_sound"
+            sound, sounds = f"word{i}_sound", f"word{i}_sounds"
             annotations[sound] = Count(counted, filter=Q(**{key: [token.phonetic]}))
-            word_matches |= Q(**{f"{sound}__gte": 1})
-            score += F(sound) * 2
+            annotations[sounds] = Count(counted, filter=Q(**{key: [token.sounds]}))
+            word_matches |= Q(**{f"{sound}__gte": 1}) | Q(**{f"{sounds}__gte": 1})
+            score += F(sound) * 3 + F(sounds)
         matched &= word_matches
     annotations["score"] = score
     return matched, annotations
@@ -280,8 +286,8 @@ def relationships_of(child: Child) -> QuerySet[Relationship]:
     )
 
 
-def relationship_for_user(user: User, child: Child, relationship_id: int) -> Relationship:
-    """A relationship of a child the user can see (the caller has checked the child)."""
+def relationship_of(child: Child, relationship_id: int) -> Relationship:
+    """One relationship of a child (whom the caller has checked the user can see), or 404."""
     found = relationships_of(child).filter(pk=relationship_id).first()
     if found is None:
         raise Http404("No relationship found")

@@ -236,6 +236,20 @@ def search_keys_bulk_index(
     return len(rows)
 
 
+def search_keys_rebuild(batch_size: int = 2000) -> tuple[int, int]:
+    """Rewrite every child's keys (after a change to search.py); returns (children, keys).
+
+    Each batch is rewritten in its own transaction, so searches keep working meanwhile.
+    """
+    ids = list(
+        Child.objects.filter(merged_into__isnull=True).order_by("pk").values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            _reindex(ids[start : start + batch_size])
+    return len(ids), PersonSearchKey.objects.count()
+
+
 # ---------------------------------------------------------------- creating and changing
 
 
@@ -398,6 +412,33 @@ def child_restrict(*, user: User, child: Child, restrict: bool, reason: str) -> 
 
 
 ADDRESS_FIELDS = ("line_1", "line_2", "town", "postcode", "from_date", "to_date")
+
+
+def agency_involvement_ensure(
+    *, actor: User, child: Child, agency_id: int, started_on: dt.date, reason: str
+) -> AgencyInvolvement | None:
+    """Put the child in an agency's scope when it takes on work with the child (for example a
+    lead professional from a school), unless it is already involved. Call inside the caller's
+    transaction; the new involvement is audited."""
+    today = timezone.localdate()
+    already = AgencyInvolvement.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=today), child=child, agency_id=agency_id
+    ).exists()
+    if already or child.owning_team.agency_id == agency_id:
+        return None
+    involvement = AgencyInvolvement.objects.create(
+        child=child, agency_id=agency_id, started_on=min(started_on, today)
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="agency_involvement",
+        object_id=involvement.pk,
+        object_label=f"{involvement.agency} working with {child.full_name}",
+        child_id=child.pk,
+        reason=reason,
+    )
+    return involvement
 
 
 def _check_not_future(value: dt.date | None, label: str, field: str) -> None:

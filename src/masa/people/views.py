@@ -16,7 +16,7 @@ from masa.core.permissions import Permission
 from masa.core.presenters import format_masa_id, govuk_date
 from masa.core.selectors import users_in_partnership
 from masa.core.services import ServiceError, access_grant_create
-from masa.core.views import add_service_error, page
+from masa.core.views import add_service_error, page, save_form, user_of
 from masa.journey.selectors import child_journey_panel
 
 from . import selectors, services
@@ -39,14 +39,9 @@ LIST_LIMIT = 200
 DATE_PARTS = ("day", "month", "year")
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @requires(Permission.VIEW_CHILD_RECORDS)
 def child_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     form = ChildSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
     children = selectors.search_children(user, query)
@@ -68,7 +63,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
 
 @requires(Permission.VIEW_CHILD_RECORDS)
 def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     try:
         child = selectors.child_for_user(user, child_id)
     except Http404:
@@ -139,7 +134,7 @@ def _relationship_row(
 
 @requires(Permission.RECORD_CONTACTS)
 def child_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     form = ChildCreateForm(request.POST or None)
     duplicates: selectors.Duplicates | None = None
     if request.method == "POST" and form.is_valid():
@@ -172,7 +167,7 @@ def child_create(request: HttpRequest) -> HttpResponse:
 
 @requires(Permission.EDIT_CHILD_RECORDS)
 def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     child = selectors.child_for_user(user, child_id)
     draft_key = services.child_draft_key(child)
     conflict: Child | None = None
@@ -264,17 +259,16 @@ def _conflict_rows(current: Child, request: HttpRequest) -> list[tuple[str, str,
 
 @requires(Permission.EDIT_CHILD_RECORDS)
 def address_add(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     child = selectors.child_for_user(user, child_id)
     form = AddressForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.address_add(user=user, child=child, **form.cleaned_data)
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Address added")
-            return redirect("people:child-detail", child_id=child.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.address_add(user=user, child=child, **data),
+        success="Address added",
+    ):
+        return redirect("people:child-detail", child_id=child.pk)
     return page(
         request,
         "people/address_add.html",
@@ -287,7 +281,7 @@ def address_add(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @requires(Permission.RECORD_CONTACTS)
 def relationship_add(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     child = selectors.child_for_user(user, child_id)
     known = list(selectors.known_family_members(user, child))
     choices = [
@@ -298,42 +292,39 @@ def relationship_add(request: HttpRequest, child_id: int) -> HttpResponse:
         for m in known
     ]
     form = RelationshipForm(request.POST or None, known_members=choices)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def add(data: dict[str, Any]) -> object:
         person: dict[str, Any] = {}
-        try:
-            if data["person"] == "new":
-                person["new_member"] = services.NewFamilyMember(
-                    first_name=data["member_first_name"],
-                    last_name=data["member_last_name"],
-                    date_of_birth=data["member_date_of_birth"],
-                    nhs_number=data["member_nhs_number"],
-                )
-            elif data["person"] == "known":
-                person["family_member"] = next(
-                    m for m in known if str(m.pk) == data["family_member_id"]
-                )
-            else:
-                try:
-                    person["other_child"] = selectors.child_for_user(user, data["other_child_id"])
-                except Http404:
-                    raise ServiceError(
-                        "No child you can see has that masa ID", field="other_child_id"
-                    ) from None
-            services.relationship_add(
-                user=user,
-                child=child,
-                kind=data["kind"],
-                other_kind=data["other_kind"],
-                lives_with_child=data["lives_with_child"] == "yes",
-                started_on=data["started_on"],
-                **person,
+        if data["person"] == "new":
+            person["new_member"] = services.NewFamilyMember(
+                first_name=data["member_first_name"],
+                last_name=data["member_last_name"],
+                date_of_birth=data["member_date_of_birth"],
+                nhs_number=data["member_nhs_number"],
             )
-        except ServiceError as error:
-            add_service_error(form, error)
+        elif data["person"] == "known":
+            person["family_member"] = next(
+                m for m in known if str(m.pk) == data["family_member_id"]
+            )
         else:
-            messages.success(request, "Relationship added")
-            return redirect("people:child-detail", child_id=child.pk)
+            try:
+                person["other_child"] = selectors.child_for_user(user, data["other_child_id"])
+            except Http404:
+                raise ServiceError(
+                    "No child you can see has that masa ID", field="other_child_id"
+                ) from None
+        return services.relationship_add(
+            user=user,
+            child=child,
+            kind=data["kind"],
+            other_kind=data["other_kind"],
+            lives_with_child=data["lives_with_child"] == "yes",
+            started_on=data["started_on"],
+            **person,
+        )
+
+    if save_form(request, form, add, success="Relationship added"):
+        return redirect("people:child-detail", child_id=child.pk)
     return page(
         request,
         "people/relationship_add.html",
@@ -345,23 +336,19 @@ def relationship_add(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @requires(Permission.EDIT_CHILD_RECORDS)
 def relationship_end(request: HttpRequest, child_id: int, relationship_id: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     child = selectors.child_for_user(user, child_id)
-    relationship = selectors.relationship_for_user(user, child, relationship_id)
+    relationship = selectors.relationship_of(child, relationship_id)
     form = RelationshipEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.relationship_end(
-                user=user,
-                child=child,
-                relationship=relationship,
-                ended_on=form.cleaned_data["ended_on"],
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Relationship ended")
-            return redirect("people:child-detail", child_id=child.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.relationship_end(
+            user=user, child=child, relationship=relationship, ended_on=data["ended_on"]
+        ),
+        success="Relationship ended",
+    ):
+        return redirect("people:child-detail", child_id=child.pk)
     visible = {child.pk} | set(
         selectors.children_visible_to(user)
         .filter(pk__in=[relationship.child_id, relationship.other_child_id or 0])
@@ -380,7 +367,7 @@ def relationship_end(request: HttpRequest, child_id: int, relationship_id: int) 
 @requires(Permission.MERGE_RECORDS)
 def child_merge(request: HttpRequest, child_id: int) -> HttpResponse:
     """Merge a duplicate: choose the other record and which to keep, compare, confirm."""
-    user = _user(request)
+    user = user_of(request)
     child = selectors.child_for_user(user, child_id)
     form = MergeChooseForm(request.POST or None, initial={"other_id": request.GET.get("other", "")})
     if request.method == "POST" and form.is_valid():
@@ -463,7 +450,7 @@ def _merge_summary(child: Child) -> dict[str, Any]:
 
 @requires(Permission.RESTRICT_RECORDS)
 def child_restrict(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     child = selectors.child_for_user(user, child_id)
     restricting = not child.is_restricted
     form = RestrictForm(request.POST or None)
@@ -477,16 +464,15 @@ def child_restrict(request: HttpRequest, child_id: int) -> HttpResponse:
         if restricting
         else "Enter why the restriction can be removed"
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.child_restrict(
-                user=user, child=child, restrict=restricting, reason=form.cleaned_data["reason"]
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Record restricted" if restricting else "Restriction removed")
-            return redirect("people:child-detail", child_id=child.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.child_restrict(
+            user=user, child=child, restrict=restricting, reason=data["reason"]
+        ),
+        success="Record restricted" if restricting else "Restriction removed",
+    ):
+        return redirect("people:child-detail", child_id=child.pk)
     return page(
         request,
         "people/child_restrict.html",
@@ -503,7 +489,7 @@ def child_access_report(request: HttpRequest, child_id: int) -> HttpResponse:
 
     Views of records merged into this one are included, marked with their own masa ID.
     """
-    user = _user(request)
+    user = user_of(request)
     if user.has_masa_permission(Permission.VIEW_CHILD_RECORDS):
         child = selectors.child_for_user(user, child_id)
     else:
@@ -523,28 +509,33 @@ def child_access_report(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @requires(Permission.APPROVE_ACCESS_GRANTS)
 def child_grant_access(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     child = selectors.child_for_user(user, child_id)
     colleagues = users_in_partnership(user).exclude(pk=user.pk).filter(is_active=True)
     choices = [
         (str(c.pk), f"{c.display_name} – {c.role_definition.name}, {c.agency}") for c in colleagues
     ]
     form = AccessGrantForm(request.POST or None, colleagues=choices)
-    if request.method == "POST" and form.is_valid():
-        grantee = colleagues.get(pk=int(form.cleaned_data["grantee"]))
-        try:
-            access_grant_create(
-                approver=user,
-                grantee=grantee,
-                record=services.child_record_ref(child),
-                reason=form.cleaned_data["reason"],
-                days=form.cleaned_data["days"],
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"{grantee.display_name} can now see this record")
-            return redirect("people:child-detail", child_id=child.pk)
+
+    def grant(data: dict[str, Any]) -> User:
+        """Give the chosen colleague access; returns them."""
+        grantee = colleagues.get(pk=int(data["grantee"]))
+        access_grant_create(
+            approver=user,
+            grantee=grantee,
+            record=services.child_record_ref(child),
+            reason=data["reason"],
+            days=data["days"],
+        )
+        return grantee
+
+    if save_form(
+        request,
+        form,
+        grant,
+        success=lambda grantee: f"{grantee.display_name} can now see this record",
+    ):
+        return redirect("people:child-detail", child_id=child.pk)
     return page(
         request, "people/child_grant_access.html", "Give a colleague access", form=form, child=child
     )
@@ -552,19 +543,19 @@ def child_grant_access(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @requires(Permission.BREAK_GLASS)
 def break_glass(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     form = BreakGlassForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            child, _ = services.child_break_glass(
-                user=user,
-                child_id=form.cleaned_data["child_id"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            return redirect("people:child-detail", child_id=child.pk)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.child_break_glass(
+            user=user, child_id=data["child_id"], reason=data["reason"]
+        ),
+        success=None,
+    )
+    if saved:
+        child, _ = saved.result
+        return redirect("people:child-detail", child_id=child.pk)
     return page(
         request, "people/break_glass.html", "Emergency access to a child's record", form=form
     )

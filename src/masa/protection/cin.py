@@ -72,11 +72,11 @@ def ref_of(record: object) -> str:
 
 
 def _initial_conferences(case: Case) -> list[dt.date]:
-    return sorted(
-        ConferenceChild.objects.filter(
-            case=case, conference__kind=ConferenceKind.INITIAL
-        ).values_list("conference__held_on", flat=True)
-    )
+    days = ConferenceChild.objects.filter(
+        case=case, conference__kind=ConferenceKind.INITIAL
+    ).values_list("conference__held_on", flat=True)
+    # Scheduled and cancelled conferences have no date held: only held ones are reported.
+    return sorted(day for day in days if day is not None)
 
 
 def _first_on_or_after(days: list[dt.date], start: dt.date) -> dt.date | None:
@@ -110,9 +110,11 @@ def _episode(referral: Referral) -> dfe.CINEpisode:
         for s in S47Enquiry.objects.filter(case=case).order_by("started_on", "pk")
     )
     reviews = sorted(
-        ConferenceChild.objects.filter(
+        day
+        for day in ConferenceChild.objects.filter(
             case=case, conference__kind=ConferenceKind.REVIEW
         ).values_list("conference__held_on", flat=True)
+        if day is not None
     )
     plans = []
     for plan in ChildProtectionPlan.objects.filter(case=case).order_by("started_on", "pk"):

@@ -1,4 +1,5 @@
-"""Forms for initial and transfer-in conferences: parse what was typed; rules live in services."""
+"""Forms for conferences: scheduling, recording as held, cancelling, decisions. They parse what
+was typed; the rules live in services."""
 
 from __future__ import annotations
 
@@ -77,7 +78,59 @@ def text(
     )
 
 
-class MeetingForm(GovukForm):
+def chair_field(chairs: Choices) -> forms.ChoiceField:
+    return forms.ChoiceField(label="Chair", choices=[("", "Not recorded"), *chairs], required=False)
+
+
+class ChosenPeople:
+    """The agencies and chair picked on a meeting form (checked against the partnership's in
+    the view, and by the service)."""
+
+    cleaned_data: dict[str, Any]
+
+    def agency_ids(self) -> list[int]:
+        return [int(pk) for pk in self.cleaned_data.get("agencies", [])]
+
+    def chair_id(self) -> int | None:
+        value = self.cleaned_data.get("chair") or ""
+        return int(value) if value.isdigit() else None
+
+
+class ScheduleForm(ChosenPeople, GovukForm):
+    """Arranging a conference ahead: the date, the agencies invited and the chair."""
+
+    date_label = "Date of the conference"
+
+    def __init__(self, *args: Any, agencies: Choices, chairs: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: dict[str, forms.Field] = {
+            "scheduled_on": GovukDateField(
+                label=self.date_label,
+                help_text="Today or a later date. For example, 4 12 2026",
+            ),
+            "agencies": agencies_field("Agencies invited"),
+            "chair": chair_field(chairs),
+        }
+        fields["agencies"].choices = agencies  # type: ignore[attr-defined]
+        # Schedule fields come first, then whatever the subclass declared.
+        self.fields = {**fields, **self.fields}
+
+
+class RescheduleForm(ScheduleForm):
+    version = version_field()
+
+
+class CancelForm(GovukForm):
+    reason = text(
+        "Why was the conference cancelled?",
+        required=True,
+        message="Enter why the conference was cancelled",
+        help_text="For example, the family asked for it to be moved, or a report was not ready",
+    )
+    version = version_field()
+
+
+class MeetingForm(ChosenPeople, GovukForm):
     """What every conference records: date, who attended, the family, a summary, the mapping."""
 
     date_label = "Date of the conference"
@@ -97,9 +150,7 @@ class MeetingForm(GovukForm):
             "family_attended": yes_no(
                 "Did the family attend?", "Select whether the family attended"
             ),
-            "chair": forms.ChoiceField(
-                label="Chair", choices=[("", "Not recorded"), *chairs], required=False
-            ),
+            "chair": chair_field(chairs),
             "summary": text("Summary of the discussion"),
         }
         fields["agencies"].choices = agencies  # type: ignore[attr-defined]
@@ -146,13 +197,6 @@ class MeetingForm(GovukForm):
     def family_attended(self) -> bool:
         return bool(as_bool(self.cleaned_data["family_attended"]))
 
-    def agency_ids(self) -> list[int]:
-        return [int(pk) for pk in self.cleaned_data.get("agencies", [])]
-
-    def chair_id(self) -> int | None:
-        value = self.cleaned_data.get("chair") or ""
-        return int(value) if value.isdigit() else None
-
 
 def parse_masa_ids(raw: str) -> list[int]:
     parts = [p for p in re.split(r"[\s,;]+", raw.strip()) if p]
@@ -167,22 +211,31 @@ def parse_masa_ids(raw: str) -> list[int]:
     return ids
 
 
-class ConferenceForm(MeetingForm):
-    siblings = forms.MultipleChoiceField(
+def siblings_field() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
         label="Brothers and sisters to consider at this conference",
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text="Recorded siblings whose case is waiting for an initial conference",
     )
-    other_children = forms.CharField(
+
+
+def other_children_field() -> forms.CharField:
+    return forms.CharField(
         label="Other children considered at this conference (optional)",
         required=False,
         max_length=500,
         help_text="Their masa IDs, separated by commas. For example, C000123, C000124",
     )
 
-    def __init__(self, *args: Any, siblings: Choices, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+
+class SiblingGroup:
+    """The children considered together with the first: ticked siblings and typed masa IDs."""
+
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+
+    def offer_siblings(self, siblings: Choices) -> None:
         if siblings:
             self.fields["siblings"].choices = siblings  # type: ignore[attr-defined]
         else:
@@ -194,6 +247,28 @@ class ConferenceForm(MeetingForm):
     def child_ids(self) -> list[int]:
         chosen = [int(pk) for pk in self.cleaned_data.get("siblings", [])]
         return [*chosen, *self.cleaned_data.get("other_children", [])]
+
+
+class ConferenceForm(SiblingGroup, MeetingForm):
+    """A conference recorded after it was held."""
+
+    siblings = siblings_field()
+    other_children = other_children_field()
+
+    def __init__(self, *args: Any, siblings: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.offer_siblings(siblings)
+
+
+class ConferenceScheduleForm(SiblingGroup, ScheduleForm):
+    """An initial or transfer-in conference arranged ahead."""
+
+    siblings = siblings_field()
+    other_children = other_children_field()
+
+    def __init__(self, *args: Any, siblings: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.offer_siblings(siblings)
 
 
 class ConferenceEditForm(MeetingForm):

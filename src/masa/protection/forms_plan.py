@@ -10,6 +10,7 @@ from masa.core.forms import GovukDateField, GovukForm
 
 from .forms_conference import (
     MeetingForm,
+    ScheduleForm,
     agencies_field,
     category_field,
     closure_reason_field,
@@ -98,6 +99,10 @@ class ReviewForm(MeetingForm):
     )
     closure_reason = closure_reason_field()
     version = version_field()
+
+
+class ReviewScheduleForm(ScheduleForm):
+    date_label = "Date of the review conference"
 
 
 class PlanEndForm(GovukForm):

@@ -7,9 +7,11 @@ these dates by ``masa.journey.clocks``.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from masa.core.models import Agency, User
 from masa.journey.models import Case
@@ -108,11 +110,30 @@ class ConferenceKind(models.TextChoices):
     TRANSFER_IN = "transfer_in", "Transfer-in conference"
 
 
+class ConferenceStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+
+
 class Conference(SignsOfSafetyMapping):
-    """One conference, which may consider a sibling group: each child's decision is its own row."""
+    """One conference, which may consider a sibling group: each child's decision is its own row.
+
+    A conference is scheduled ahead (``scheduled_on``, so the papers can be shared before it),
+    then recorded as held (``held_on``, which may differ from the scheduled date) or cancelled.
+    ``held_on`` is empty until the conference is held, so a date comparison on it never counts a
+    scheduled or cancelled conference as held. A conference recorded after the event has no
+    scheduled date.
+    """
 
     kind = models.CharField(max_length=20, choices=ConferenceKind.choices)
-    held_on = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=ConferenceStatus.choices, default=ConferenceStatus.HELD
+    )
+    scheduled_on = models.DateField(null=True, blank=True)
+    held_on = models.DateField(null=True, blank=True)
+    cancelled_on = models.DateField(null=True, blank=True)
+    cancel_reason = models.TextField(blank=True)
     chair = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -123,7 +144,45 @@ class Conference(SignsOfSafetyMapping):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
-        ordering: ClassVar = ["-held_on", "-id"]
+        ordering: ClassVar = [Coalesce("held_on", "scheduled_on").desc(), "-id"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status=ConferenceStatus.HELD, held_on__isnull=False)
+                    | models.Q(
+                        status=ConferenceStatus.SCHEDULED,
+                        held_on__isnull=True,
+                        scheduled_on__isnull=False,
+                    )
+                    | models.Q(
+                        status=ConferenceStatus.CANCELLED,
+                        held_on__isnull=True,
+                        scheduled_on__isnull=False,
+                        cancelled_on__isnull=False,
+                    )
+                ),
+                name="conference_dates_match_status",
+            )
+        ]
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == ConferenceStatus.HELD
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == ConferenceStatus.SCHEDULED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == ConferenceStatus.CANCELLED
+
+    @property
+    def meeting_on(self) -> dt.date:
+        """The conference's date: the day it was held, or (until then) the day it is scheduled."""
+        day = self.held_on or self.scheduled_on
+        assert day is not None  # the check constraint guarantees one of them
+        return day
 
 
 class CategoryOfAbuse(models.TextChoices):

@@ -8,15 +8,18 @@ stored (``masa.journey.deadlines.clock_for``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from masa.core.calendar import Clock, ClockState, Unit, add_months, working_day_calendar
 from masa.core.models import Agency, AgencyKind, User
 from masa.core.permissions import ROLES, Permission
+from masa.core.presenters import govuk_date
 from masa.journey.clocks import rules_for_partnership
 from masa.journey.deadlines import clock_for
 from masa.journey.models import Case, PracticeModel, Stage
@@ -31,6 +34,7 @@ from .models import (
     Conference,
     ConferenceChild,
     ConferenceKind,
+    ConferenceStatus,
     CoreGroupMeeting,
     MeetingPack,
     PackShare,
@@ -83,7 +87,12 @@ def plan_for_user(user: User, plan_id: int) -> ChildProtectionPlan:
 
 
 def conferences_of(child: Child) -> QuerySet[Conference]:
-    return Conference.objects.filter(subjects__child=child).distinct().order_by("-held_on", "-pk")
+    """The child's conferences, latest first (by the day held, or scheduled if not yet held)."""
+    return (
+        Conference.objects.filter(subjects__child=child)
+        .distinct()
+        .order_by(Coalesce("held_on", "scheduled_on").desc(), "-pk")
+    )
 
 
 def plans_of(child: Child) -> QuerySet[ChildProtectionPlan]:
@@ -145,16 +154,26 @@ def conference_kind_for(case: Case) -> ConferenceKind:
 
 
 def awaiting_decision(case: Case) -> ConferenceChild | None:
-    """An initial or transfer-in conference for this case whose decision is not yet recorded."""
+    """An initial or transfer-in conference for this case, scheduled or held, whose decision is
+    not yet recorded (a cancelled one waits for nothing)."""
     return (
         ConferenceChild.objects.filter(
             case=case,
             plan_needed__isnull=True,
             conference__kind__in=[ConferenceKind.INITIAL, ConferenceKind.TRANSFER_IN],
+            conference__status__in=[ConferenceStatus.SCHEDULED, ConferenceStatus.HELD],
         )
         .select_related("conference")
         .first()
     )
+
+
+def scheduled_conference(case: Case) -> Conference | None:
+    """The initial or transfer-in conference scheduled for this case and not yet held."""
+    pending = awaiting_decision(case)
+    if pending is not None and pending.conference.is_scheduled:
+        return pending.conference
+    return None
 
 
 def sibling_suggestions(user: User, child: Child, exclude: set[int] | None = None) -> list[Child]:
@@ -245,25 +264,57 @@ class ClockLine:
     clock: Clock
     state: ClockState
     done_on: dt.date | None = None
+    # The date a meeting that would stop the clock is scheduled for (until it is held).
+    scheduled_on: dt.date | None = None
 
     @property
     def explanation(self) -> str:
         return self.clock.explanation()
+
+    @property
+    def will_be_late(self) -> bool:
+        """Whether holding the meeting on the scheduled date would miss the clock."""
+        if self.scheduled_on is None:
+            return False
+        return self.clock.state(self.scheduled_on, self.scheduled_on) is ClockState.MISSED
+
+    @property
+    def scheduled_note(self) -> str:
+        """For example "Scheduled for 4 December 2026 (due 2 December 2026: will be late)"."""
+        if self.scheduled_on is None or self.done_on is not None:
+            return ""
+        verdict = "will be late" if self.will_be_late else "in time"
+        return (
+            f"Scheduled for {govuk_date(self.scheduled_on)} "
+            f"(due {govuk_date(self.clock.due)}: {verdict})"
+        )
+
+    def with_schedule(self, scheduled_on: dt.date | None) -> ClockLine:
+        """This line, noting the meeting scheduled to stop it (nothing once it is done)."""
+        if self.done_on is not None or scheduled_on is None:
+            return self
+        return dataclasses.replace(self, scheduled_on=scheduled_on)
 
 
 def _line(what: str, clock: Clock, today: dt.date, done_on: dt.date | None) -> ClockLine:
     return ClockLine(what, clock, clock.state(today, done_on), done_on)
 
 
-def icpc_clocks(case: Case, held_on: dt.date | None, today: dt.date) -> list[ClockLine]:
+def icpc_clocks(
+    case: Case,
+    held_on: dt.date | None,
+    today: dt.date,
+    scheduled_on: dt.date | None = None,
+) -> list[ClockLine]:
     """Working Together (from the strategy discussion) and DfE (from the s47 start) clocks:
-    met or missed once the conference is held, due or overdue before."""
+    met or missed once the conference is held; due or overdue before, with the scheduled date
+    and whether it will be late."""
     enquiry = icpc_enquiry(case)
     if enquiry is None:
         return []
     pid = case.partnership_id
     strategy_on = enquiry.strategy_discussion.held_on
-    return [
+    lines = [
         _line(
             "Initial conference (Working Together)",
             clock_for(pid, "icpc", strategy_on),
@@ -277,24 +328,63 @@ def icpc_clocks(case: Case, held_on: dt.date | None, today: dt.date) -> list[Clo
             held_on,
         ),
     ]
+    return [line.with_schedule(scheduled_on) for line in lines]
+
+
+def with_scheduled_conference(case: Case, lines: list[ClockLine]) -> list[ClockLine]:
+    """Initial conference clocks not yet met, noting the conference scheduled for the case."""
+    scheduled = scheduled_conference(case)
+    on = scheduled.scheduled_on if scheduled is not None else None
+    return [line.with_schedule(on) for line in lines]
+
+
+def conference_clocks(conference: Conference, case: Case, today: dt.date) -> list[ClockLine]:
+    """The initial conference clocks as this conference answers them: stopped if it was held,
+    its scheduled date noted if it is scheduled, still running if it was cancelled."""
+    if conference.kind != ConferenceKind.INITIAL:
+        return []
+    return icpc_clocks(
+        case,
+        conference.held_on,
+        today,
+        conference.scheduled_on if conference.is_scheduled else None,
+    )
 
 
 def icpc_date(plan: ChildProtectionPlan) -> dt.date:
     """The conference that made the plan (initial or transfer-in): day 0 of the plan's clocks."""
-    return plan.conference.held_on
+    return plan.conference.meeting_on
 
 
 def review_subjects(plan: ChildProtectionPlan) -> list[ConferenceChild]:
-    """Review conferences of this plan: reviews for the case held after the plan's conference."""
+    """Review conferences of this plan: reviews for the case held after the plan's conference
+    (scheduled and cancelled reviews do not count)."""
     reviews = ConferenceChild.objects.filter(
         case=plan.case,
         child=plan.child,
         conference__kind=ConferenceKind.REVIEW,
+        conference__status=ConferenceStatus.HELD,
         conference__held_on__gte=icpc_date(plan),
     )
     if plan.ended_on is not None:
         reviews = reviews.filter(conference__held_on__lte=plan.ended_on)
     return list(reviews.select_related("conference").order_by("conference__held_on", "pk"))
+
+
+def scheduled_review(plan: ChildProtectionPlan) -> Conference | None:
+    """The review conference scheduled for this plan and not yet held, if any."""
+    if plan.ended_on is not None:
+        return None
+    return (
+        Conference.objects.filter(
+            kind=ConferenceKind.REVIEW,
+            status=ConferenceStatus.SCHEDULED,
+            subjects__case=plan.case,
+            subjects__child=plan.child,
+        )
+        .order_by("scheduled_on", "pk")
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -339,7 +429,7 @@ def review_clocks(plan: ChildProtectionPlan, today: dt.date) -> Meetings:
     held: list[tuple[object, ClockLine]] = []
     previous: dt.date | None = None
     for subject in review_subjects(plan):
-        held_on = subject.conference.held_on
+        held_on = subject.conference.meeting_on
         if previous is None:
             clock = clock_for(pid, "review_conference_first", icpc_date(plan))
             what = "First review conference"
@@ -356,6 +446,9 @@ def review_clocks(plan: ChildProtectionPlan, today: dt.date) -> Meetings:
         else:
             clock = clock_for(pid, "review_conference_next", previous)
             next_due = _line("Next review conference", clock, today, None)
+        scheduled = scheduled_review(plan)
+        if scheduled is not None:
+            next_due = next_due.with_schedule(scheduled.scheduled_on)
     return Meetings(held, next_due)
 
 
@@ -418,14 +511,14 @@ def conference_rows(
         repeat = None
         if plan is not None:
             repeat = repeat_plan_flags(subject.child, plan.started_on)
-        elif subject.plan_needed is None and conference.kind != ConferenceKind.REVIEW:
+        elif (
+            subject.plan_needed is None
+            and conference.kind != ConferenceKind.REVIEW
+            and not conference.is_cancelled
+        ):
             # Decision pending: what a plan starting at this conference would count as.
-            repeat = repeat_plan_flags(subject.child, conference.held_on)
-        clocks = (
-            icpc_clocks(subject.case, conference.held_on, today)
-            if conference.kind == ConferenceKind.INITIAL
-            else []
-        )
+            repeat = repeat_plan_flags(subject.child, conference.meeting_on)
+        clocks = conference_clocks(conference, subject.case, today)
         rows.append(ConferenceRow(subject, clocks, plan, repeat))
     return rows
 
@@ -452,9 +545,10 @@ def plan_for_pack(subject: ConferenceChild) -> ChildProtectionPlan | None:
     found = made_here.first()
     if found is not None:
         return found
+    on = conference.meeting_on
     return (
-        ChildProtectionPlan.objects.filter(case=subject.case, started_on__lte=conference.held_on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=conference.held_on))
+        ChildProtectionPlan.objects.filter(case=subject.case, started_on__lte=on)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
         .order_by("-started_on", "-pk")
         .first()
     )
@@ -475,6 +569,8 @@ class PackStatus:
     shares: list[ShareLine]
     agencies_without_share: list[Agency]
     family_shared: bool
+    conference_on: dt.date  # the date notice is counted back from
+    counted_from: str  # "scheduled for" or "held on"
 
     @property
     def late_shares(self) -> list[ShareLine]:
@@ -500,9 +596,12 @@ def pack_status(conference: Conference, pack: MeetingPack | None) -> PackStatus:
 
     A share is late when it gave less notice than the partnership's rule: with the default of
     3 working days, papers for a Thursday conference shared on the Monday are in time and on the
-    Tuesday are late. Working days are counted by the calendar (bank holidays skipped).
+    Tuesday are late. Working days are counted by the calendar (bank holidays skipped). Notice
+    is counted back from the scheduled date until the conference is recorded as held, then from
+    the day it was held.
     """
     duration, unit = papers_notice(conference_partnership_id(conference))
+    conference_on = conference.meeting_on
     rule_text = (
         f"Papers must be shared at least {duration} {unit} before the conference "
         "(local rule: the partnership's conference procedures)"
@@ -510,7 +609,7 @@ def pack_status(conference: Conference, pack: MeetingPack | None) -> PackStatus:
     shares = list(pack.shares.select_related("agency").order_by("shared_on", "pk")) if pack else []
     lines = []
     for share in shares:
-        notice = _notice_given(share.shared_on, conference.held_on, unit)
+        notice = _notice_given(share.shared_on, conference_on, unit)
         lines.append(ShareLine(share, notice, notice < duration))
     shared_agency_ids = {s.agency_id for s in shares if s.agency_id}
     missing = [a for a in conference.agencies.order_by("name") if a.pk not in shared_agency_ids]
@@ -519,6 +618,8 @@ def pack_status(conference: Conference, pack: MeetingPack | None) -> PackStatus:
         shares=lines,
         agencies_without_share=missing,
         family_shared=any(s.is_family for s in shares),
+        conference_on=conference_on,
+        counted_from="held on" if conference.is_held else "scheduled for",
     )
 
 
@@ -542,7 +643,7 @@ def pack_sections(conference: Conference, subjects: list[ConferenceChild]) -> li
         PackSection(
             subject=subject,
             plan=plan_for_pack(subject),
-            assessment=latest_assessment(subject.child, conference.held_on),
+            assessment=latest_assessment(subject.child, conference.meeting_on),
         )
         for subject in subjects
     ]

@@ -14,7 +14,8 @@ from masa.core.calendar import Clock
 from masa.core.models import User
 from masa.frontdoor.models import Referral
 from masa.journey.deadlines import clock_for
-from masa.journey.models import Case
+from masa.journey.models import Case, EventType
+from masa.journey.visibility import require_agency_may_read
 from masa.people.selectors import children_visible_to
 
 from .models import (
@@ -26,7 +27,7 @@ from .models import (
     StrategyDiscussion,
     Visit,
 )
-from .selectors import ClockLine
+from .selectors import ClockLine, with_scheduled_conference
 
 M = TypeVar("M", bound=Model)
 
@@ -36,7 +37,9 @@ def referral_date(case: Case) -> dt.date | None:
     return Referral.objects.filter(case=case).values_list("referral_date", flat=True).first()
 
 
-def _scoped(queryset: QuerySet[M], user: User, pk: int, what: str) -> M:
+def _scoped(queryset: QuerySet[M], user: User, pk: int, what: str, event_type: EventType) -> M:
+    """The record if the child is in scope AND the user's agency may read this kind of record."""
+    require_agency_may_read(user, event_type)
     found = queryset.filter(pk=pk, child__in=children_visible_to(user)).first()
     if found is None:
         raise Http404(f"No {what} found")
@@ -49,6 +52,7 @@ def assessment_for_user(user: User, assessment_id: int) -> Assessment:
         user,
         assessment_id,
         "assessment",
+        EventType.ASSESSMENT,
     )
 
 
@@ -58,6 +62,7 @@ def strategy_for_user(user: User, strategy_id: int) -> StrategyDiscussion:
         user,
         strategy_id,
         "strategy discussion",
+        EventType.STRATEGY,
     )
 
 
@@ -67,18 +72,27 @@ def s47_for_user(user: User, enquiry_id: int) -> S47Enquiry:
         user,
         enquiry_id,
         "section 47 enquiry",
+        EventType.S47,
     )
 
 
 def cin_plan_for_user(user: User, plan_id: int) -> CINPlan:
     return _scoped(
-        CINPlan.objects.select_related("case", "child", "recorded_by"), user, plan_id, "plan"
+        CINPlan.objects.select_related("case", "child", "recorded_by"),
+        user,
+        plan_id,
+        "plan",
+        EventType.CIN_PLAN,
     )
 
 
 def visit_for_user(user: User, visit_id: int) -> Visit:
     return _scoped(
-        Visit.objects.select_related("case", "child", "visited_by"), user, visit_id, "visit"
+        Visit.objects.select_related("case", "child", "visited_by"),
+        user,
+        visit_id,
+        "visit",
+        EventType.VISIT,
     )
 
 
@@ -121,10 +135,12 @@ def s47_clocks(enquiry: S47Enquiry, today: dt.date) -> list[ClockLine]:
     held_on = conference.held_on if conference is not None else None
     wt = clock_for(pid, "icpc", enquiry.strategy_discussion.held_on)
     dfe = clock_for(pid, "icpc_dfe", enquiry.started_on)
-    return [
+    lines = [
         clock_line("Working Together", wt, today, held_on),
         clock_line("DfE counting", dfe, today, held_on),
     ]
+    # A conference scheduled but not yet held: its date, and whether it will be late.
+    return with_scheduled_conference(enquiry.case, lines)
 
 
 def cin_review_clock(plan: CINPlan, today: dt.date) -> ClockLine | None:

@@ -398,11 +398,13 @@ class StrategyNextStep:
 
     ASSESSMENT = "assessment"
     CIN_PLAN = "cin_plan"
+    CP_PLAN = "cp_plan"
     CLOSE = "close"
 
     choices = (
         (ASSESSMENT, "Continue or start an assessment"),
         (CIN_PLAN, "Start a child in need plan"),
+        (CP_PLAN, "Continue the child's current child protection plan"),
         (CLOSE, "Close the case"),
     )
 
@@ -529,6 +531,20 @@ def strategy_record(
                 to_stage=Stage.ASSESSMENT,
                 effective_on=held_on,
                 reason=f"{decided}: no section 47 enquiry; assessment continues",
+            )
+        elif next_step == StrategyNextStep.CP_PLAN:
+            if not case.cp_plans.filter(ended_on__isnull=True).exists():
+                raise ServiceError(
+                    "The child has no current child protection plan to continue: choose "
+                    "another next step",
+                    "next_step",
+                )
+            case_move(
+                actor=actor,
+                case=case,
+                to_stage=Stage.CP_PLAN,
+                effective_on=held_on,
+                reason=f"{decided}: no section 47 enquiry; the child protection plan continues",
             )
         elif next_step == StrategyNextStep.CIN_PLAN:
             cin_plan_start(

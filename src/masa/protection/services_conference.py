@@ -1,11 +1,13 @@
 """Writes for initial and transfer-in child protection conferences, sibling groups included.
 
-A conference is recorded once held (its date is never in the future). One conference may
-consider several children: each has its own ``ConferenceChild`` and its own decision, which the
-chair records: a child protection plan (category of abuse and a contingency plan required; the
-case moves to the plan stage), or no plan (a child in need plan through ``cin_plan_start``, or
-closure). Stage changes go through ``case_move``; each record adds its chronology line and an
-audit record in the same transaction.
+A conference is scheduled ahead (today or later, so the papers can be shared before it), then
+recorded as held (never in the future; the day may differ from the one scheduled) or cancelled
+with a reason. One recorded after the event is held from the start. One conference may consider
+several children: each has its own ``ConferenceChild`` and its own decision, which the chair
+records once the conference is held: a child protection plan (category of abuse and a
+contingency plan required; the case moves to the plan stage), or no plan (a child in need plan
+through ``cin_plan_start``, or closure). Stage changes go through ``case_move``; each record adds
+its chronology line (when held, or cancelled) and an audit record in the same transaction.
 """
 
 from __future__ import annotations
@@ -37,13 +39,22 @@ from .models import (
     Conference,
     ConferenceChild,
     ConferenceKind,
+    ConferenceStatus,
 )
-from .selectors import awaiting_decision, conference_kind_for, icpc_enquiry, uses_signs_of_safety
-from .services_cin import ChronologyKey, check_not_future, close_case
+from .selectors import (
+    awaiting_decision,
+    conference_kind_for,
+    icpc_enquiry,
+    review_subjects,
+    uses_signs_of_safety,
+)
+from .services_cin import ChronologyKey, check_not_future, close_case, today
 
 CONFERENCE = "conference"
 CP_PLAN = "cp_plan"
 HELD_ON = "Date of the conference"
+SCHEDULED_FIELDS = ("scheduled_on", "chair")
+HELD_FIELDS = ("status", "held_on", "family_attended", "summary", "chair")
 MAX_VISIT_INTERVAL = 20
 
 
@@ -116,14 +127,22 @@ def check_can_confer(
             f"{name}'s case is at the stage '{Stage(case.stage).label}'. A conference can only "
             "be recorded for a case whose section 47 enquiry decided on an initial conference, "
             "or a child who transferred in on a plan",
-            None if field == "held_on" else field,
+            None if field in ("held_on", "scheduled_on") else field,
         )
     pending = awaiting_decision(case)
     if pending is not None and pending.conference_id != (conference.pk if conference else None):
+        other = pending.conference
+        if other.is_scheduled:
+            raise ServiceError(
+                f"{name} already has a conference scheduled for "
+                f"{govuk_date(other.meeting_on)}. Record that conference as held, change its "
+                "date or cancel it instead",
+                None if field in ("held_on", "scheduled_on") else field,
+            )
         raise ServiceError(
-            f"{name} was considered at a conference on {govuk_date(pending.conference.held_on)} "
+            f"{name} was considered at a conference on {govuk_date(other.meeting_on)} "
             "that is waiting for its decision. Record that decision instead",
-            None if field == "held_on" else field,
+            None if field in ("held_on", "scheduled_on") else field,
         )
     check_conference_date(case, kind, held_on, field=field)
 
@@ -169,18 +188,82 @@ def check_conference_date(
         )
 
 
-def _add_subject(*, actor: User, conference: Conference, case: Case, line: str) -> ConferenceChild:
-    subject = ConferenceChild.objects.create(conference=conference, case=case, child=case.child)
+REVIEW_ON = "Date of the review conference"
+
+
+def check_scheduled_date(
+    scheduled_on: dt.date, label: str = HELD_ON, field: str = "scheduled_on"
+) -> None:
+    if scheduled_on < today():
+        raise ServiceError(
+            f"{label} must be today or in the future. If the conference has already been "
+            "held, record it as held instead",
+            field,
+        )
+
+
+def check_is_scheduled(conference: Conference) -> dt.date:
+    """Refuse a change that only a scheduled conference can take; its scheduled date."""
+    kind = conference.get_kind_display()
+    if conference.is_held:
+        raise ServiceError(
+            f"The {kind.lower()} was recorded as held on {govuk_date(conference.meeting_on)}. "
+            "Check the conference as it is now"
+        )
+    if conference.is_cancelled:
+        raise ServiceError(
+            f"The {kind.lower()} was cancelled on {govuk_date(conference.cancelled_on)}. "
+            "Check the conference as it is now"
+        )
+    assert conference.scheduled_on is not None
+    return conference.scheduled_on
+
+
+def check_is_held(conference: Conference, what: str = "recording decisions") -> dt.date:
+    """Refuse what only a held conference can have (decisions, corrections); the day it was held."""
+    kind = conference.get_kind_display()
+    if conference.is_scheduled:
+        raise ServiceError(
+            f"The {kind.lower()} is scheduled for {govuk_date(conference.meeting_on)} and has "
+            f"not been recorded as held. Record it as held before {what}"
+        )
+    if conference.is_cancelled:
+        raise ServiceError(
+            f"The {kind.lower()} scheduled for {govuk_date(conference.meeting_on)} was "
+            f"cancelled on {govuk_date(conference.cancelled_on)}: it cannot have decisions or "
+            "be changed"
+        )
+    assert conference.held_on is not None
+    return conference.held_on
+
+
+def _conference_chronology(
+    *, actor: User, conference: Conference, subject: ConferenceChild, line: str
+) -> None:
+    assert conference.held_on is not None
     chronology_record(
         actor=actor,
-        child=case.child,
-        case=case,
+        child=subject.child,
+        case=subject.case,
         occurred_on=conference.held_on,
         event_type=EventType.CONFERENCE,
         summary=line,
         significance=Significance.HIGH,
         record=conference,
     )
+
+
+def add_subject(*, actor: User, conference: Conference, case: Case, line: str) -> ConferenceChild:
+    """Consider one more child at the conference; its chronology line once the conference is held
+    (a scheduled conference has not happened yet)."""
+    subject = ConferenceChild.objects.create(conference=conference, case=case, child=case.child)
+    if conference.is_held:
+        _conference_chronology(actor=actor, conference=conference, subject=subject, line=line)
+    after = {"kind": conference.kind, "status": conference.status}
+    for name in ("held_on", "scheduled_on"):
+        day = getattr(conference, name)
+        if day is not None:
+            after[name] = day.isoformat()
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -188,9 +271,236 @@ def _add_subject(*, actor: User, conference: Conference, case: Case, line: str) 
         object_id=conference.pk,
         object_label=f"{conference.get_kind_display()} for {case.child.full_name}",
         child_id=case.child_id,
-        after={"held_on": conference.held_on.isoformat(), "kind": conference.kind},
+        after=after,
     )
     return subject
+
+
+def _cases_to_consider(case: Case, other_cases: Sequence[Case]) -> dict[int, Case]:
+    cases = {case.pk: case}
+    for other in other_cases:
+        if other.partnership_id != case.partnership_id:
+            raise ServiceError("Add children from this partnership only", "other_children")
+        cases.setdefault(other.pk, other)
+    return cases
+
+
+def _check_chair(chair: User | None, partnership_id: int) -> None:
+    if chair is not None and chair.partnership_id != partnership_id:
+        raise ServiceError("Select a chair in this partnership", "chair")
+
+
+def conference_schedule(
+    *,
+    actor: User,
+    case: Case,
+    scheduled_on: dt.date,
+    agencies: Sequence[Agency],
+    chair: User | None = None,
+    other_cases: Sequence[Case] = (),
+) -> Conference:
+    """Schedule an initial (or transfer-in) conference for one child or a sibling group, so the
+    meeting pack can be assembled and shared before it. ``agencies`` are those invited."""
+    kind = conference_kind_for(case)
+    check_scheduled_date(scheduled_on)
+    cases = _cases_to_consider(case, other_cases)
+    check_can_confer(case, kind, scheduled_on, field="scheduled_on")
+    for other in cases.values():
+        if other.pk != case.pk:
+            check_can_confer(other, kind, scheduled_on, field="other_children")
+    _check_agencies(agencies, case.partnership_id)
+    _check_chair(chair, case.partnership_id)
+    with transaction.atomic():
+        conference = Conference.objects.create(
+            kind=kind,
+            status=ConferenceStatus.SCHEDULED,
+            scheduled_on=scheduled_on,
+            chair=chair,
+            recorded_by=actor,
+        )
+        conference.agencies.set(agencies)
+        for each in cases.values():
+            add_subject(actor=actor, conference=conference, case=each, line="")
+    return conference
+
+
+def conference_reschedule(
+    *,
+    actor: User,
+    conference: Conference,
+    version: int | None,
+    scheduled_on: dt.date,
+    agencies: Sequence[Agency],
+    chair: User | None = None,
+) -> Conference:
+    """Change a scheduled conference's date, the agencies invited or the chair."""
+    check_is_scheduled(conference)
+    check_scheduled_date(
+        scheduled_on, REVIEW_ON if conference.kind == ConferenceKind.REVIEW else HELD_ON
+    )
+    subjects = list(conference.subjects.select_related("case", "case__child", "child"))
+    partnership_id = subjects[0].case.partnership_id if subjects else actor.partnership_id
+    for subject in subjects:
+        if conference.kind == ConferenceKind.REVIEW:
+            check_review_date(subject, scheduled_on, "scheduled_on")
+        else:
+            check_conference_date(subject.case, conference.kind, scheduled_on, field="scheduled_on")
+    _check_agencies(agencies, partnership_id)
+    _check_chair(chair, partnership_id)
+    with transaction.atomic():
+        check_version(Conference, conference.pk, version)
+        before = audit.snapshot(conference, SCHEDULED_FIELDS)
+        before["agencies"] = sorted(conference.agencies.values_list("pk", flat=True))
+        conference.scheduled_on = scheduled_on
+        conference.chair = chair
+        conference.save(update_fields=list(SCHEDULED_FIELDS))
+        conference.agencies.set(agencies)
+        after = audit.snapshot(conference, SCHEDULED_FIELDS)
+        after["agencies"] = sorted(a.pk for a in agencies)
+        _audit_each(actor, conference, subjects, before=before, after=after)
+    conference.refresh_from_db()
+    return conference
+
+
+def _audit_each(
+    actor: User,
+    conference: Conference,
+    subjects: Sequence[ConferenceChild],
+    *,
+    before: dict[str, object],
+    after: dict[str, object],
+    reason: str = "",
+) -> None:
+    for subject in subjects:
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type=CONFERENCE,
+            object_id=conference.pk,
+            object_label=f"{conference.get_kind_display()} for {subject.child.full_name}",
+            child_id=subject.child_id,
+            before=before,
+            after=after,
+            reason=reason,
+        )
+
+
+def check_review_date(subject: ConferenceChild, day: dt.date, field: str) -> None:
+    """The review's plan is still open, and the date is after its last review (or its start)."""
+    plan = (
+        ChildProtectionPlan.objects.filter(case=subject.case, ended_on__isnull=True)
+        .select_related("conference")
+        .order_by("-started_on")
+        .first()
+    )
+    if plan is None:
+        raise ServiceError(
+            f"{subject.child.full_name} has no open child protection plan to review", field
+        )
+    check_review_after(plan, day, field)
+
+
+def check_review_after(plan: ChildProtectionPlan, day: dt.date, field: str) -> None:
+    """A review conference is after the conference that made the plan and its last review."""
+    reviews = review_subjects(plan)
+    previous = reviews[-1].conference.meeting_on if reviews else plan.conference.meeting_on
+    what = "the last review conference" if reviews else "the conference that made the plan"
+    if day <= previous:
+        raise ServiceError(
+            f"{REVIEW_ON} must be after {what} ({govuk_date(previous)})",
+            field,
+        )
+
+
+def conference_record_held(
+    *,
+    actor: User,
+    conference: Conference,
+    version: int | None,
+    held_on: dt.date,
+    agencies: Sequence[Agency],
+    family_attended: bool,
+    summary: str = "",
+    chair: User | None = None,
+    mapping: SignsOfSafety | None = None,
+) -> Conference:
+    """A scheduled initial (or transfer-in) conference took place: record the day it was held
+    (which may differ from the day scheduled), who attended and what was discussed. The chair
+    then records each child's decision. A review is recorded as held from the child's plan,
+    with its decision."""
+    if conference.kind == ConferenceKind.REVIEW:
+        raise ServiceError(
+            "Record a review conference as held from the child's plan, with its decision"
+        )
+    check_is_scheduled(conference)
+    check_not_future(held_on, "held_on", HELD_ON)
+    subjects = list(conference.subjects.select_related("case", "case__child", "child"))
+    partnership_id = subjects[0].case.partnership_id if subjects else actor.partnership_id
+    for subject in subjects:
+        check_can_confer(subject.case, conference.kind, held_on, conference=conference)
+    _check_agencies(agencies, partnership_id)
+    _check_chair(chair, partnership_id)
+    sos = (mapping or SignsOfSafety()).fields(partnership_id)
+    with transaction.atomic():
+        check_version(Conference, conference.pk, version)
+        before = audit.snapshot(conference, HELD_FIELDS)
+        conference.status = ConferenceStatus.HELD
+        conference.held_on = held_on
+        conference.family_attended = family_attended
+        conference.summary = summary.strip()
+        conference.chair = chair
+        for name, value in sos.items():
+            setattr(conference, name, value)
+        conference.save(update_fields=[*HELD_FIELDS, *MAPPING_FIELDS])
+        conference.agencies.set(agencies)
+        line = conference_line(conference.kind, agencies, family_attended)
+        for subject in subjects:
+            _conference_chronology(actor=actor, conference=conference, subject=subject, line=line)
+        after = audit.snapshot(conference, HELD_FIELDS)
+        after["agencies"] = sorted(a.pk for a in agencies)
+        _audit_each(actor, conference, subjects, before=before, after=after)
+    conference.refresh_from_db()
+    return conference
+
+
+def conference_cancel(
+    *, actor: User, conference: Conference, version: int | None, reason: str
+) -> Conference:
+    """Cancel a scheduled conference, with the reason. The clocks it would have stopped keep
+    running, and another conference can be scheduled."""
+    scheduled_on = check_is_scheduled(conference)
+    why = reason.strip()
+    if not why:
+        raise ServiceError("Enter why the conference was cancelled", "reason")
+    cancelled_on = today()
+    subjects = list(conference.subjects.select_related("case", "child"))
+    kind = conference.get_kind_display()
+    with transaction.atomic():
+        check_version(Conference, conference.pk, version)
+        Conference.objects.filter(pk=conference.pk).update(
+            status=ConferenceStatus.CANCELLED, cancelled_on=cancelled_on, cancel_reason=why
+        )
+        for subject in subjects:
+            chronology_record(
+                actor=actor,
+                child=subject.child,
+                case=subject.case,
+                occurred_on=cancelled_on,
+                event_type=EventType.CONFERENCE,
+                summary=f"{kind} scheduled for {govuk_date(scheduled_on)} cancelled: {why}",
+                significance=Significance.MEDIUM,
+                record=ChronologyKey.of(conference, "cancel"),
+            )
+        _audit_each(
+            actor,
+            conference,
+            subjects,
+            before={"status": ConferenceStatus.SCHEDULED},
+            after={"status": ConferenceStatus.CANCELLED, "cancelled_on": cancelled_on.isoformat()},
+            reason=why,
+        )
+    conference.refresh_from_db()
+    return conference
 
 
 def conference_record(
@@ -205,21 +515,17 @@ def conference_record(
     mapping: SignsOfSafety | None = None,
     other_cases: Sequence[Case] = (),
 ) -> Conference:
-    """Record an initial (or transfer-in) conference for one child or a sibling group."""
+    """Record an initial (or transfer-in) conference already held, for one child or a sibling
+    group (one that was scheduled is recorded as held with ``conference_record_held``)."""
     kind = conference_kind_for(case)
     check_not_future(held_on, "held_on", HELD_ON)
-    cases = {case.pk: case}
-    for other in other_cases:
-        if other.partnership_id != case.partnership_id:
-            raise ServiceError("Add children from this partnership only", "other_children")
-        cases.setdefault(other.pk, other)
+    cases = _cases_to_consider(case, other_cases)
     check_can_confer(case, kind, held_on)
     for other in cases.values():
         if other.pk != case.pk:
             check_can_confer(other, kind, held_on, field="other_children")
     _check_agencies(agencies, case.partnership_id)
-    if chair is not None and chair.partnership_id != case.partnership_id:
-        raise ServiceError("Select a chair in this partnership", "chair")
+    _check_chair(chair, case.partnership_id)
     sos = (mapping or SignsOfSafety()).fields(case.partnership_id)
     with transaction.atomic():
         conference = Conference.objects.create(
@@ -234,16 +540,22 @@ def conference_record(
         conference.agencies.set(agencies)
         line = conference_line(kind, agencies, family_attended)
         for each in cases.values():
-            _add_subject(actor=actor, conference=conference, case=each, line=line)
+            add_subject(actor=actor, conference=conference, case=each, line=line)
     return conference
 
 
 def conference_add_child(
     *, actor: User, conference: Conference, case: Case, version: int | None
 ) -> ConferenceChild:
-    """Add a brother or sister to an initial or transfer-in conference already recorded."""
+    """Add a brother or sister to an initial or transfer-in conference, scheduled or held."""
     if conference.kind == ConferenceKind.REVIEW:
         raise ServiceError("Children are added to review conferences through their own plans")
+    if conference.is_cancelled:
+        raise ServiceError(
+            f"This conference was cancelled on {govuk_date(conference.cancelled_on)}. Schedule a "
+            f"new conference for {case.child.full_name} instead",
+            "child_id",
+        )
     if ConferenceChild.objects.filter(conference=conference, child_id=case.child_id).exists():
         raise ServiceError(
             f"{case.child.full_name} is already considered at this conference", "child_id"
@@ -251,13 +563,13 @@ def conference_add_child(
     first = conference.subjects.select_related("case").first()
     if first is not None and first.case.partnership_id != case.partnership_id:
         raise ServiceError("Add children from this partnership only", "child_id")
-    check_can_confer(case, conference.kind, conference.held_on, field="child_id")
+    check_can_confer(case, conference.kind, conference.meeting_on, field="child_id")
     with transaction.atomic():
         check_version(Conference, conference.pk, version)
         line = conference_line(
             conference.kind, conference.agencies.all(), conference.family_attended
         )
-        return _add_subject(actor=actor, conference=conference, case=case, line=line)
+        return add_subject(actor=actor, conference=conference, case=case, line=line)
 
 
 def conference_update(
@@ -272,8 +584,13 @@ def conference_update(
     chair: User | None = None,
     mapping: SignsOfSafety | None = None,
 ) -> Conference:
-    """Correct a conference. A corrected date moves its chronology lines, the start of the plans
-    it made, and every clock counted from it (clocks are never stored)."""
+    """Correct a held conference. A corrected date moves its chronology lines, the start of the
+    plans it made, and every clock counted from it (clocks are never stored)."""
+    if conference.is_scheduled:
+        raise ServiceError(
+            "This conference has not been held yet: change its scheduled date, or record it as held"
+        )
+    check_is_held(conference)
     check_not_future(held_on, "held_on", HELD_ON)
     subjects = list(conference.subjects.select_related("case", "case__child", "child"))
     partnership_id = subjects[0].case.partnership_id if subjects else actor.partnership_id
@@ -399,6 +716,7 @@ def conference_decide(
     case = subject.case
     if conference.kind == ConferenceKind.REVIEW:
         raise ServiceError("Record a review conference's decision from the child's plan")
+    held_on = check_is_held(conference)
     if plan_needed is None:
         raise ServiceError(
             f"Select whether {child.full_name} needs a child protection plan", "plan_needed"
@@ -422,8 +740,9 @@ def conference_decide(
         raise ServiceError(
             f"Select what happens next for {child.full_name} without a plan", "next_step"
         )
-    held_on = conference.held_on
     with transaction.atomic():
+        # Read the status afresh: the conference may have been cancelled since the page opened.
+        check_is_held(Conference.objects.select_for_update().get(pk=conference.pk))
         locked = ConferenceChild.objects.select_for_update().get(pk=subject.pk)
         if locked.plan_needed is not None:
             raise ServiceError(
@@ -450,6 +769,7 @@ def conference_decide(
             return _start_plan(
                 actor=actor,
                 subject=locked,
+                held_on=held_on,
                 category=category,
                 plan=plan,
                 contingency_plan=contingency_plan,
@@ -489,6 +809,7 @@ def _start_plan(
     *,
     actor: User,
     subject: ConferenceChild,
+    held_on: dt.date,
     category: str,
     plan: str,
     contingency_plan: str,
@@ -500,7 +821,7 @@ def _start_plan(
         case=subject.case,
         child=child,
         conference=conference,
-        started_on=conference.held_on,
+        started_on=held_on,
         initial_category=category,
         latest_category=category,
         plan=plan.strip(),
@@ -510,21 +831,21 @@ def _start_plan(
     )
     label = CategoryOfAbuse(category).label
     reason = (
-        f"{conference.get_kind_display()} on {govuk_date(conference.held_on)} decided that "
+        f"{conference.get_kind_display()} on {govuk_date(held_on)} decided that "
         f"{child.full_name} needs a child protection plan (category: {label})"
     )
     case_move(
         actor=actor,
         case=subject.case,
         to_stage=Stage.CP_PLAN,
-        effective_on=conference.held_on,
+        effective_on=held_on,
         reason=reason,
     )
     chronology_record(
         actor=actor,
         child=child,
         case=subject.case,
-        occurred_on=conference.held_on,
+        occurred_on=held_on,
         event_type=EventType.CP_PLAN,
         summary=f"Child protection plan started. Category of abuse: {label}.",
         significance=Significance.HIGH,

@@ -2,7 +2,9 @@
 
 The pack holds one report per agency; the plan and the latest assessment are read from their
 records when the pack is shown or printed. Each share records the date the papers reached an
-attendee or the family; ``selectors.pack_status`` flags those later than the local rule.
+attendee or the family; ``selectors.pack_status`` flags those later than the local rule. A pack
+is assembled, added to and shared while the conference is scheduled, so the papers reach people
+before the meeting; not once the conference has been cancelled.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.utils import timezone
 
 from masa.core import audit
 from masa.core.models import Agency, AuditAction, User
+from masa.core.presenters import govuk_date
 from masa.core.services import ServiceError
 
 from .models import AgencyReport, Conference, MeetingPack, PackShare
@@ -45,8 +48,17 @@ def _audit_each_child(
         )
 
 
+def check_not_cancelled(conference: Conference) -> None:
+    if conference.is_cancelled:
+        raise ServiceError(
+            f"The conference scheduled for {govuk_date(conference.meeting_on)} was cancelled on "
+            f"{govuk_date(conference.cancelled_on)}: its papers can no longer be changed or shared"
+        )
+
+
 def pack_assemble(*, actor: User, conference: Conference) -> MeetingPack:
     """The conference's pack (created on first use; assembling again changes nothing)."""
+    check_not_cancelled(conference)
     with transaction.atomic():
         pack, created = MeetingPack.objects.get_or_create(
             conference=conference, defaults={"assembled_by": actor}
@@ -63,6 +75,7 @@ def pack_assemble(*, actor: User, conference: Conference) -> MeetingPack:
 
 def agency_report_submit(*, actor: User, conference: Conference, report: str) -> AgencyReport:
     """The actor's agency's report for the pack; a later report replaces it (audited)."""
+    check_not_cancelled(conference)
     if actor.agency is None:
         raise ServiceError("Only people working for an agency can submit an agency report")
     text = report.strip()
@@ -105,7 +118,9 @@ def pack_share_record(
     agency: Agency | None,
     shared_on: dt.date,
 ) -> PackShare:
-    """Record that the papers were shared with one attendee, or with the family, on a date."""
+    """Record that the papers were shared with one attendee, or with the family, on a date
+    (before or after the conference: a share after it is shown as such)."""
+    check_not_cancelled(conference)
     name = recipient.strip()
     if not name:
         raise ServiceError("Enter the name of the person the papers were shared with", "recipient")

@@ -25,16 +25,23 @@ from .models import (
     Conference,
     ConferenceChild,
     ConferenceKind,
+    ConferenceStatus,
     CoreGroupMeeting,
     PlanEndReason,
 )
-from .selectors import review_subjects
+from .selectors import review_subjects, scheduled_review
 from .services_cin import ChronologyKey, check_not_future, close_case, today
 from .services_conference import (
     CP_PLAN,
     MAX_VISIT_INTERVAL,
+    REVIEW_ON,
     NextStep,
     SignsOfSafety,
+    add_subject,
+    check_is_scheduled,
+    check_review_after,
+    check_scheduled_date,
+    conference_cancel,
     conference_line,
 )
 
@@ -249,6 +256,15 @@ def _end(
         after={"ended_on": ended_on.isoformat(), "end_reason": end_reason, "next": next_step},
     )
     reason = f"Child protection plan ended on {govuk_date(ended_on)}: {label}"
+    # A review scheduled for a plan that has ended will not take place.
+    upcoming = Conference.objects.filter(
+        kind=ConferenceKind.REVIEW,
+        status=ConferenceStatus.SCHEDULED,
+        subjects__case=plan.case,
+        subjects__child=plan.child,
+    )
+    for conference in upcoming:
+        conference_cancel(actor=actor, conference=conference, version=None, reason=reason)
     if next_step == NextStep.CIN_PLAN:
         from .services_cin import cin_plan_start
 
@@ -280,10 +296,10 @@ def plan_end(
     _check_open(plan)
     _check_end(plan, ended_on, end_reason, next_step, "ended_on")
     reviews = review_subjects(plan)
-    if reviews and ended_on < reviews[-1].conference.held_on:
+    if reviews and ended_on < reviews[-1].conference.meeting_on:
         raise ServiceError(
             "The date the plan ended must be the same as or after its last review conference "
-            f"({govuk_date(reviews[-1].conference.held_on)})",
+            f"({govuk_date(reviews[-1].conference.meeting_on)})",
             "ended_on",
         )
     with transaction.atomic():
@@ -311,6 +327,49 @@ class ReviewDecision:
     values = frozenset({CONTINUE, END})
 
 
+def review_conference_schedule(
+    *,
+    actor: User,
+    plan: ChildProtectionPlan,
+    scheduled_on: dt.date,
+    agencies: Sequence[Agency],
+    chair: User | None = None,
+) -> Conference:
+    """Schedule the plan's next review conference, so its papers can be shared before it. The
+    chair records it as held, with its decision, from the plan."""
+    _check_open(plan)
+    check_scheduled_date(scheduled_on, REVIEW_ON)
+    existing = scheduled_review(plan)
+    if existing is not None:
+        raise ServiceError(
+            f"A review conference for {plan.child.full_name} is already scheduled for "
+            f"{govuk_date(existing.scheduled_on)}. Change or cancel that one instead",
+            "scheduled_on",
+        )
+    check_review_after(plan, scheduled_on, "scheduled_on")
+    _check_meeting_people(plan, agencies, chair)
+    with transaction.atomic():
+        conference = Conference.objects.create(
+            kind=ConferenceKind.REVIEW,
+            status=ConferenceStatus.SCHEDULED,
+            scheduled_on=scheduled_on,
+            chair=chair,
+            recorded_by=actor,
+        )
+        conference.agencies.set(agencies)
+        add_subject(actor=actor, conference=conference, case=plan.case, line="")
+    return conference
+
+
+def _check_meeting_people(
+    plan: ChildProtectionPlan, agencies: Sequence[Agency], chair: User | None
+) -> None:
+    if any(a.partnership_id != plan.case.partnership_id for a in agencies):
+        raise ServiceError("Select agencies in this partnership", "agencies")
+    if chair is not None and chair.partnership_id != plan.case.partnership_id:
+        raise ServiceError("Select a chair in this partnership", "chair")
+
+
 def review_conference_record(
     *,
     actor: User,
@@ -328,19 +387,22 @@ def review_conference_record(
     next_step: str = "",
     cin_plan: str = "",
     closure_reason: str = "",
+    scheduled: Conference | None = None,
 ) -> Conference:
     """A review conference for one child's plan: the plan continues (perhaps under a new
-    category) or ends, and then the case moves to a child in need plan or closes."""
+    category) or ends, and then the case moves to a child in need plan or closes. When the
+    review was scheduled, that conference is recorded as held (on the day it was actually held)
+    rather than a second one created."""
     _check_open(plan)
+    if scheduled is not None:
+        if (
+            scheduled.kind != ConferenceKind.REVIEW
+            or not scheduled.subjects.filter(case=plan.case, child=plan.child).exists()
+        ):
+            raise ServiceError("That conference is not a review of this plan")
+        check_is_scheduled(scheduled)
     check_not_future(held_on, "held_on", "Date of the review conference")
-    reviews = review_subjects(plan)
-    previous = reviews[-1].conference.held_on if reviews else plan.conference.held_on
-    what = "the last review conference" if reviews else "the conference that made the plan"
-    if held_on <= previous:
-        raise ServiceError(
-            f"Date of the review conference must be after {what} ({govuk_date(previous)})",
-            "held_on",
-        )
+    check_review_after(plan, held_on, "held_on")
     if decision not in ReviewDecision.values:
         raise ServiceError("Select whether the plan continues or ends", "decision")
     continues = decision == ReviewDecision.CONTINUE
@@ -348,31 +410,45 @@ def review_conference_record(
         raise ServiceError("Select the category of abuse", "latest_category")
     if not continues:
         _check_end(plan, held_on, end_reason, next_step, "held_on")
-    if any(a.partnership_id != plan.case.partnership_id for a in agencies):
-        raise ServiceError("Select agencies in this partnership", "agencies")
-    if chair is not None and chair.partnership_id != plan.case.partnership_id:
-        raise ServiceError("Select a chair in this partnership", "chair")
+    _check_meeting_people(plan, agencies, chair)
     sos = (mapping or SignsOfSafety()).fields(plan.case.partnership_id)
     category = latest_category if continues and latest_category else plan.latest_category
     with transaction.atomic():
         check_version(ChildProtectionPlan, plan.pk, version)
-        conference = Conference.objects.create(
-            kind=ConferenceKind.REVIEW,
-            held_on=held_on,
-            chair=chair,
-            family_attended=family_attended,
-            summary=summary.strip(),
-            recorded_by=actor,
-            **sos,
-        )
+        if scheduled is None:
+            conference = Conference.objects.create(
+                kind=ConferenceKind.REVIEW,
+                held_on=held_on,
+                chair=chair,
+                family_attended=family_attended,
+                summary=summary.strip(),
+                recorded_by=actor,
+                **sos,
+            )
+            ConferenceChild.objects.create(
+                conference=conference,
+                case=plan.case,
+                child=plan.child,
+                plan_needed=continues,
+                category=category,
+            )
+        else:
+            # Read the status afresh: someone may have cancelled it since the page opened.
+            conference = Conference.objects.select_for_update().get(pk=scheduled.pk)
+            check_is_scheduled(conference)
+            for name, value in sos.items():
+                setattr(conference, name, value)
+            conference.status = ConferenceStatus.HELD
+            conference.held_on = held_on
+            conference.chair = chair
+            conference.family_attended = family_attended
+            conference.summary = summary.strip()
+            conference.version += 1
+            conference.save()
+            ConferenceChild.objects.filter(conference=conference, child=plan.child).update(
+                plan_needed=continues, category=category
+            )
         conference.agencies.set(agencies)
-        ConferenceChild.objects.create(
-            conference=conference,
-            case=plan.case,
-            child=plan.child,
-            plan_needed=continues,
-            category=category,
-        )
         outcome = (
             f"The plan continues (category: {CategoryOfAbuse(category).label})."
             if continues
@@ -390,12 +466,18 @@ def review_conference_record(
         )
         audit.record(
             actor=actor,
-            action=AuditAction.CREATE,
+            action=AuditAction.CREATE if scheduled is None else AuditAction.UPDATE,
             object_type="conference",
             object_id=conference.pk,
             object_label=f"Review child protection conference for {plan.child.full_name}",
             child_id=plan.child_id,
-            after={"held_on": held_on.isoformat(), "decision": decision, "category": category},
+            before=None if scheduled is None else {"status": ConferenceStatus.SCHEDULED},
+            after={
+                "status": ConferenceStatus.HELD,
+                "held_on": held_on.isoformat(),
+                "decision": decision,
+                "category": category,
+            },
         )
         if continues and category != plan.latest_category:
             _set_category(

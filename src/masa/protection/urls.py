@@ -60,6 +60,11 @@ urlpatterns += [
     path("children/<int:child_id>/transfer-in/", vconf.transfer_in, name="transfer-in"),
     path("cases/<int:case_id>/conferences/new/", vconf.conference_new, name="conference-new"),
     path(
+        "cases/<int:case_id>/conferences/schedule/",
+        vconf.conference_schedule_view,
+        name="conference-schedule",
+    ),
+    path(
         "conferences/<int:conference_id>/",
         vconf.conference_detail,
         name="conference-detail",
@@ -68,6 +73,16 @@ urlpatterns += [
         "conferences/<int:conference_id>/change/",
         vconf.conference_edit,
         name="conference-edit",
+    ),
+    path(
+        "conferences/<int:conference_id>/held/",
+        vconf.conference_held,
+        name="conference-held",
+    ),
+    path(
+        "conferences/<int:conference_id>/cancel/",
+        vconf.conference_cancel_view,
+        name="conference-cancel",
     ),
     path(
         "conferences/<int:conference_id>/children/add/",
@@ -88,6 +103,11 @@ urlpatterns += [
         name="core-group-new",
     ),
     path("cp-plans/<int:plan_id>/reviews/new/", vplan.review_new, name="review-new"),
+    path(
+        "cp-plans/<int:plan_id>/reviews/schedule/",
+        vplan.review_schedule,
+        name="review-schedule",
+    ),
     path("cp-plans/<int:plan_id>/end/", vplan.plan_end_view, name="plan-end"),
     path("conferences/<int:conference_id>/pack/", vpack.pack_detail, name="pack-detail"),
     path(

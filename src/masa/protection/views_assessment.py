@@ -7,23 +7,20 @@ missing), parses the form and calls one service. Record pages audit the view of 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
-from django.contrib import messages
-from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from masa.core.access import requires
-from masa.core.models import Agency, User
+from masa.core.models import Agency
 from masa.core.permissions import Permission
-from masa.core.services import ServiceError
-from masa.core.views import add_service_error, page
+from masa.core.views import page, save_form, user_of
 from masa.journey.models import Case
 from masa.journey.selectors import case_for_user
-from masa.journey.services import StaleVersion, practice_settings
+from masa.journey.services import practice_settings
 from masa.people.models import Child
 from masa.people.services import child_record_view
 
@@ -48,26 +45,10 @@ from .selectors import partnership_agencies
 # ---------------------------------------------------------------- helpers shared with views_cin
 
 
-def user_of(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def audit_view(request: HttpRequest, child: Child) -> None:
     """A page showing a child's record is a view of the child's record: audit it (GET only)."""
     if request.method == "GET":
         child_record_view(user=user_of(request), child=child)
-
-
-def show_error(form: BaseForm, error: ServiceError, current_version: int | None = None) -> None:
-    """Show a refusal on the form. After a conflict, the form keeps what the user typed and
-    carries the version now saved, so saving again is a deliberate choice."""
-    add_service_error(form, error)
-    if isinstance(error, StaleVersion) and current_version is not None:
-        data = cast(QueryDict, form.data).copy()  # a mutable copy keeps every ticked box
-        data["version"] = str(current_version)
-        form.data = data
 
 
 def agency_choices(case: Case) -> list[tuple[str, str]]:
@@ -98,19 +79,16 @@ def assessment_start(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_for_user(user, case_id)
     audit_view(request, case.child)
     form = AssessmentStartForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.assessment_start(
-                actor=user,
-                case=case,
-                started_on=form.cleaned_data["started_on"],
-                summary=form.cleaned_data["summary"],
-            )
-        except ServiceError as error:
-            show_error(form, error)
-        else:
-            messages.success(request, "Assessment started")
-            return redirect("protection:assessment-detail", assessment_id=assessment.pk)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.assessment_start(
+            actor=user, case=case, started_on=data["started_on"], summary=data["summary"]
+        ),
+        success="Assessment started",
+    )
+    if saved:
+        return redirect("protection:assessment-detail", assessment_id=saved.result.pk)
     return page(
         request,
         "protection/assessment_start.html",
@@ -159,24 +137,23 @@ def assessment_edit(request: HttpRequest, assessment_id: int) -> HttpResponse:
     model = practice_settings(assessment.case.partnership_id).practice_model
     if request.method == "POST":
         form = AssessmentRecordForm(request.POST, practice_model=model)
-        if form.is_valid():
-            try:
-                services.assessment_update(
-                    actor=user,
-                    assessment=assessment,
-                    version=form.cleaned_data["version"],
-                    started_on=form.cleaned_data["started_on"],
-                    texts=form.texts(),
-                    scaling=form.cleaned_data.get("scaling"),
-                )
-            except ServiceError as error:
-                assessment.refresh_from_db()
-                show_error(form, error, assessment.version)
-            else:
-                messages.success(request, "Assessment saved")
-                return redirect("protection:assessment-detail", assessment_id=assessment.pk)
     else:
         form = AssessmentRecordForm(initial=_record_initial(assessment), practice_model=model)
+    if save_form(
+        request,
+        form,
+        lambda data: services.assessment_update(
+            actor=user,
+            assessment=assessment,
+            version=data["version"],
+            started_on=data["started_on"],
+            texts=form.texts(),
+            scaling=data.get("scaling"),
+        ),
+        success="Assessment saved",
+        record=assessment,
+    ):
+        return redirect("protection:assessment-detail", assessment_id=assessment.pk)
     return page(
         request,
         "protection/assessment_edit.html",
@@ -195,20 +172,19 @@ def assessment_complete(request: HttpRequest, assessment_id: int) -> HttpRespons
     audit_view(request, assessment.child)
     initial = {"completed_on": assessment.completed_on, "version": assessment.version}
     form = AssessmentCompleteForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assessment_complete(
-                actor=user,
-                assessment=assessment,
-                version=form.cleaned_data["version"],
-                completed_on=form.cleaned_data["completed_on"],
-            )
-        except ServiceError as error:
-            assessment.refresh_from_db()
-            show_error(form, error, assessment.version)
-        else:
-            messages.success(request, "Assessment completed: a manager can now authorise it")
-            return redirect("protection:assessment-detail", assessment_id=assessment.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.assessment_complete(
+            actor=user,
+            assessment=assessment,
+            version=data["version"],
+            completed_on=data["completed_on"],
+        ),
+        success="Assessment completed: a manager can now authorise it",
+        record=assessment,
+    ):
+        return redirect("protection:assessment-detail", assessment_id=assessment.pk)
     return page(
         request,
         "protection/assessment_complete.html",
@@ -231,25 +207,23 @@ def assessment_authorise(request: HttpRequest, assessment_id: int) -> HttpRespon
         initial={"version": assessment.version, "factors": assessment.factors},
         agencies=agency_choices(case),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.assessment_authorise(
-                actor=user,
-                assessment=assessment,
-                version=data["version"],
-                authorised_on=data["authorised_on"],
-                factors=data["factors"],
-                outcome=data["outcome"],
-                reason=data["reason"],
-                lead_agency=chosen_agency(case, data["lead_agency"]),
-            )
-        except ServiceError as error:
-            assessment.refresh_from_db()
-            show_error(form, error, assessment.version)
-        else:
-            messages.success(request, "Assessment authorised")
-            return redirect("protection:assessment-detail", assessment_id=assessment.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.assessment_authorise(
+            actor=user,
+            assessment=assessment,
+            version=data["version"],
+            authorised_on=data["authorised_on"],
+            factors=data["factors"],
+            outcome=data["outcome"],
+            reason=data["reason"],
+            lead_agency=chosen_agency(case, data["lead_agency"]),
+        ),
+        success="Assessment authorised",
+        record=assessment,
+    ):
+        return redirect("protection:assessment-detail", assessment_id=assessment.pk)
     return page(
         request,
         "protection/assessment_authorise.html",
@@ -269,21 +243,20 @@ def assessment_authorisation_edit(request: HttpRequest, assessment_id: int) -> H
     audit_view(request, assessment.child)
     initial = {"authorised_on": assessment.authorised_on, "version": assessment.version}
     form = AuthorisationCorrectForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assessment_authorisation_correct(
-                actor=user,
-                assessment=assessment,
-                version=form.cleaned_data["version"],
-                authorised_on=form.cleaned_data["authorised_on"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ServiceError as error:
-            assessment.refresh_from_db()
-            show_error(form, error, assessment.version)
-        else:
-            messages.success(request, "Date of authorisation corrected")
-            return redirect("protection:assessment-detail", assessment_id=assessment.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.assessment_authorisation_correct(
+            actor=user,
+            assessment=assessment,
+            version=data["version"],
+            authorised_on=data["authorised_on"],
+            reason=data["reason"],
+        ),
+        success="Date of authorisation corrected",
+        record=assessment,
+    ):
+        return redirect("protection:assessment-detail", assessment_id=assessment.pk)
     return page(
         request,
         "protection/assessment_authorisation_edit.html",
@@ -309,26 +282,25 @@ def strategy_add(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_for_user(user, case_id)
     audit_view(request, case.child)
     form = StrategyForm(request.POST or None, agencies=agency_choices(case))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            strategy = services.strategy_record(
-                actor=user,
-                case=case,
-                held_on=data["held_on"],
-                is_meeting=data["is_meeting"],
-                agencies=_agencies_from(case, data["agencies"]),
-                summary=data["summary"],
-                start_s47=data["start_s47"],
-                s47_started_on=data["s47_started_on"],
-                next_step=data["next_step"],
-                closure_reason=data["closure_reason"],
-            )
-        except ServiceError as error:
-            show_error(form, error)
-        else:
-            messages.success(request, "Strategy discussion recorded")
-            return redirect("protection:strategy-detail", strategy_id=strategy.pk)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.strategy_record(
+            actor=user,
+            case=case,
+            held_on=data["held_on"],
+            is_meeting=data["is_meeting"],
+            agencies=_agencies_from(case, data["agencies"]),
+            summary=data["summary"],
+            start_s47=data["start_s47"],
+            s47_started_on=data["s47_started_on"],
+            next_step=data["next_step"],
+            closure_reason=data["closure_reason"],
+        ),
+        success="Strategy discussion recorded",
+    )
+    if saved:
+        return redirect("protection:strategy-detail", strategy_id=saved.result.pk)
     return page(
         request,
         "protection/strategy_add.html",
@@ -374,24 +346,22 @@ def strategy_edit(request: HttpRequest, strategy_id: int) -> HttpResponse:
     form = StrategyEditForm(
         request.POST or None, initial=_strategy_initial(strategy), agencies=agency_choices(case)
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.strategy_update(
-                actor=user,
-                strategy=strategy,
-                version=data["version"],
-                held_on=data["held_on"],
-                is_meeting=data["is_meeting"],
-                agencies=_agencies_from(case, data["agencies"]),
-                summary=data["summary"],
-            )
-        except ServiceError as error:
-            strategy.refresh_from_db()
-            show_error(form, error, strategy.version)
-        else:
-            messages.success(request, "Strategy discussion saved")
-            return redirect("protection:strategy-detail", strategy_id=strategy.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.strategy_update(
+            actor=user,
+            strategy=strategy,
+            version=data["version"],
+            held_on=data["held_on"],
+            is_meeting=data["is_meeting"],
+            agencies=_agencies_from(case, data["agencies"]),
+            summary=data["summary"],
+        ),
+        success="Strategy discussion saved",
+        record=strategy,
+    ):
+        return redirect("protection:strategy-detail", strategy_id=strategy.pk)
     return page(
         request,
         "protection/strategy_edit.html",
@@ -429,25 +399,23 @@ def s47_outcome(request: HttpRequest, enquiry_id: int) -> HttpResponse:
     enquiry = selectors.s47_for_user(user, enquiry_id)
     audit_view(request, enquiry.child)
     form = S47OutcomeForm(request.POST or None, initial={"version": enquiry.version})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.s47_outcome_record(
-                actor=user,
-                enquiry=enquiry,
-                version=data["version"],
-                outcome=data["outcome"],
-                completed_on=data["completed_on"],
-                summary=data["summary"],
-                next_step=data["next_step"],
-                closure_reason=data["closure_reason"],
-            )
-        except ServiceError as error:
-            enquiry.refresh_from_db()
-            show_error(form, error, enquiry.version)
-        else:
-            messages.success(request, "Outcome of the enquiry recorded")
-            return redirect("protection:s47-detail", enquiry_id=enquiry.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.s47_outcome_record(
+            actor=user,
+            enquiry=enquiry,
+            version=data["version"],
+            outcome=data["outcome"],
+            completed_on=data["completed_on"],
+            summary=data["summary"],
+            next_step=data["next_step"],
+            closure_reason=data["closure_reason"],
+        ),
+        success="Outcome of the enquiry recorded",
+        record=enquiry,
+    ):
+        return redirect("protection:s47-detail", enquiry_id=enquiry.pk)
     return page(
         request,
         "protection/s47_outcome.html",

@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from masa.core.access import requires
 from masa.core.permissions import Permission
-from masa.core.services import ServiceError
-from masa.core.views import page
+from masa.core.views import page, save_form, user_of
+from masa.journey.models import EventType
 from masa.journey.selectors import case_for_user
+from masa.journey.visibility import require_agency_may_read
 
 from . import selectors_assessment as selectors
 from . import services_cin as services
 from .forms_cin import CINPlanEditForm, CINPlanEndForm, CINPlanStartForm, CINReviewForm, VisitForm
 from .models import CINPlan, Visit
-from .views_assessment import (
-    agency_choices,
-    audit_view,
-    can,
-    chosen_agency,
-    show_error,
-    today,
-    user_of,
-)
+from .views_assessment import agency_choices, audit_view, can, chosen_agency, today
 
 # ---------------------------------------------------------------- children in need plans
 
@@ -37,21 +29,21 @@ def cin_plan_start(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_for_user(user, case_id)
     audit_view(request, case.child)
     form = CINPlanStartForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.cin_plan_start(
-                actor=user,
-                case=case,
-                started_on=form.cleaned_data["started_on"],
-                plan=form.cleaned_data["plan"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ServiceError as error:
-            case.refresh_from_db()
-            show_error(form, error)
-        else:
-            messages.success(request, "Child in need plan started")
-            return redirect("protection:cin-plan-detail", plan_id=plan.pk)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.cin_plan_start(
+            actor=user,
+            case=case,
+            started_on=data["started_on"],
+            plan=data["plan"],
+            reason=data["reason"],
+        ),
+        success="Child in need plan started",
+        record=case,
+    )
+    if saved:
+        return redirect("protection:cin-plan-detail", plan_id=saved.result.pk)
     return page(
         request,
         "protection/cin_plan_start.html",
@@ -85,21 +77,20 @@ def cin_plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     audit_view(request, plan.child)
     initial = {"started_on": plan.started_on, "plan": plan.plan, "version": plan.version}
     form = CINPlanEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cin_plan_update(
-                actor=user,
-                plan=plan,
-                version=form.cleaned_data["version"],
-                started_on=form.cleaned_data["started_on"],
-                plan_text=form.cleaned_data["plan"],
-            )
-        except ServiceError as error:
-            plan.refresh_from_db()
-            show_error(form, error, plan.version)
-        else:
-            messages.success(request, "Child in need plan saved")
-            return redirect("protection:cin-plan-detail", plan_id=plan.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.cin_plan_update(
+            actor=user,
+            plan=plan,
+            version=data["version"],
+            started_on=data["started_on"],
+            plan_text=data["plan"],
+        ),
+        success="Child in need plan saved",
+        record=plan,
+    ):
+        return redirect("protection:cin-plan-detail", plan_id=plan.pk)
     return page(
         request,
         "protection/cin_plan_edit.html",
@@ -117,19 +108,15 @@ def cin_plan_review_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.cin_plan_for_user(user, plan_id)
     audit_view(request, plan.child)
     form = CINReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cin_plan_review_add(
-                actor=user,
-                plan=plan,
-                held_on=form.cleaned_data["held_on"],
-                summary=form.cleaned_data["summary"],
-            )
-        except ServiceError as error:
-            show_error(form, error)
-        else:
-            messages.success(request, "Review recorded")
-            return redirect("protection:cin-plan-detail", plan_id=plan.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.cin_plan_review_add(
+            actor=user, plan=plan, held_on=data["held_on"], summary=data["summary"]
+        ),
+        success="Review recorded",
+    ):
+        return redirect("protection:cin-plan-detail", plan_id=plan.pk)
     return page(
         request,
         "protection/cin_plan_review.html",
@@ -151,25 +138,23 @@ def cin_plan_end(request: HttpRequest, plan_id: int) -> HttpResponse:
     form = CINPlanEndForm(
         request.POST or None, initial={"version": plan.version}, agencies=agency_choices(case)
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.cin_plan_end(
-                actor=user,
-                plan=plan,
-                version=data["version"],
-                ended_on=data["ended_on"],
-                end_reason=data["end_reason"],
-                next_step=data["next_step"],
-                closure_reason=data["closure_reason"],
-                lead_agency=chosen_agency(case, data["lead_agency"]),
-            )
-        except ServiceError as error:
-            plan.refresh_from_db()
-            show_error(form, error, plan.version)
-        else:
-            messages.success(request, "Child in need plan ended")
-            return redirect("protection:cin-plan-detail", plan_id=plan.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.cin_plan_end(
+            actor=user,
+            plan=plan,
+            version=data["version"],
+            ended_on=data["ended_on"],
+            end_reason=data["end_reason"],
+            next_step=data["next_step"],
+            closure_reason=data["closure_reason"],
+            lead_agency=chosen_agency(case, data["lead_agency"]),
+        ),
+        success="Child in need plan ended",
+        record=plan,
+    ):
+        return redirect("protection:cin-plan-detail", plan_id=plan.pk)
     return page(
         request,
         "protection/cin_plan_end.html",
@@ -185,6 +170,7 @@ def cin_plan_end(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @requires(Permission.VIEW_CHILD_RECORDS)
 def visit_list(request: HttpRequest, case_id: int) -> HttpResponse:
+    require_agency_may_read(user_of(request), EventType.VISIT)
     case = case_for_user(user_of(request), case_id)
     audit_view(request, case.child)
     visits = Visit.objects.filter(case=case).select_related("visited_by")
@@ -205,22 +191,20 @@ def visit_add(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_for_user(user, case_id)
     audit_view(request, case.child)
     form = VisitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.visit_add(
-                actor=user,
-                case=case,
-                visited_on=data["visited_on"],
-                child_seen=data["child_seen"],
-                seen_alone=data["seen_alone"],
-                notes=data["notes"],
-            )
-        except ServiceError as error:
-            show_error(form, error)
-        else:
-            messages.success(request, "Visit recorded")
-            return redirect("protection:visit-list", case_id=case.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.visit_add(
+            actor=user,
+            case=case,
+            visited_on=data["visited_on"],
+            child_seen=data["child_seen"],
+            seen_alone=data["seen_alone"],
+            notes=data["notes"],
+        ),
+        success="Visit recorded",
+    ):
+        return redirect("protection:visit-list", case_id=case.pk)
     return page(request, "protection/visit_add.html", "Record a visit", form=form, case=case)
 
 

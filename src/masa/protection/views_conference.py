@@ -1,11 +1,13 @@
-"""Conference pages: a child's conferences and plans, recording a conference (sibling groups and
-transfer-in included), correcting it, and the chair's decision for each child."""
+"""Conference pages: a child's conferences and plans; scheduling a conference ahead (sibling
+groups and transfer-in included), recording it as held or cancelling it, or recording one already
+held; correcting it; and the chair's decision for each child once it is held."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 
 from masa.core.access import requires
@@ -23,18 +25,25 @@ from masa.people.services import child_record_view
 from . import selectors
 from .forms_conference import (
     AddChildForm,
+    CancelForm,
+    ChosenPeople,
     ConferenceEditForm,
     ConferenceForm,
+    ConferenceScheduleForm,
     DecisionForm,
-    MeetingForm,
+    RescheduleForm,
     TransferInForm,
     as_bool,
 )
-from .models import ConferenceKind
+from .models import Conference, ConferenceKind
 from .services_conference import (
     conference_add_child,
+    conference_cancel,
     conference_decide,
     conference_record,
+    conference_record_held,
+    conference_reschedule,
+    conference_schedule,
     conference_update,
     transfer_in_open,
 )
@@ -51,7 +60,7 @@ def posted_data(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
-def _choices(partnership_id: int) -> dict[str, list[tuple[str, str]]]:
+def people_choices(partnership_id: int) -> dict[str, list[tuple[str, str]]]:
     return {
         "agencies": [(str(a.pk), a.name) for a in selectors.partnership_agencies(partnership_id)],
         "chairs": [
@@ -62,16 +71,16 @@ def _choices(partnership_id: int) -> dict[str, list[tuple[str, str]]]:
 
 def meeting_form_kwargs(partnership_id: int) -> dict[str, object]:
     return {
-        **_choices(partnership_id),
+        **people_choices(partnership_id),
         "signs_of_safety": selectors.uses_signs_of_safety(partnership_id),
     }
 
 
-def chosen_agencies(form: MeetingForm, partnership_id: int) -> list[Agency]:
+def chosen_agencies(form: ChosenPeople, partnership_id: int) -> list[Agency]:
     return list(selectors.partnership_agencies(partnership_id).filter(pk__in=form.agency_ids()))
 
 
-def chosen_chair(form: MeetingForm, partnership_id: int) -> User | None:
+def chosen_chair(form: ChosenPeople, partnership_id: int) -> User | None:
     chair_id = form.chair_id()
     if chair_id is None:
         return None
@@ -142,8 +151,8 @@ def transfer_in(request: HttpRequest, child_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Case opened for {child.full_name}. Record the transfer-in conference when it "
-                "has been held",
+                f"Case opened for {child.full_name}. Schedule the transfer-in conference, or "
+                "record it if it has been held",
             )
             return redirect("protection:child-conferences", child_id=child.pk)
     return page(
@@ -208,9 +217,57 @@ def conference_new(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
-def _child_conferences_url(child: Child) -> str:
-    from django.urls import reverse
+@requires(Permission.RECORD_CASEWORK)
+def conference_schedule_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = acting_user(request)
+    case = case_for_user(user, case_id)
+    pid = case.partnership_id
+    kind = selectors.conference_kind_for(case)
+    siblings = selectors.sibling_suggestions(user, case.child)
+    form = ConferenceScheduleForm(
+        posted_data(request),
+        siblings=[(str(c.pk), f"{c.full_name} ({c.masa_id})") for c in siblings],
+        **people_choices(pid),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            others = [
+                _case_of_visible_child(user, child_id, "other_children")
+                for child_id in form.child_ids()
+            ]
+            conference = conference_schedule(
+                actor=user,
+                case=case,
+                scheduled_on=form.cleaned_data["scheduled_on"],
+                agencies=chosen_agencies(form, pid),
+                chair=chosen_chair(form, pid),
+                other_cases=others,
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"{conference.get_kind_display()} scheduled. Assemble the meeting pack and "
+                "share the papers before the conference",
+            )
+            return redirect("protection:conference-detail", conference_id=conference.pk)
+    enquiry = selectors.icpc_enquiry(case)
+    today = timezone.localdate()
+    return page(
+        request,
+        "protection/conference_schedule.html",
+        f"Schedule the {ConferenceKind(kind).label.lower()} for {case.child.full_name}",
+        form=form,
+        case=case,
+        kind=kind,
+        enquiry=enquiry,
+        clocks=selectors.icpc_clocks(case, None, today),
+        cancel_url=_child_conferences_url(case.child),
+    )
 
+
+def _child_conferences_url(child: Child) -> str:
     return reverse("protection:child-conferences", args=[child.pk])
 
 
@@ -225,6 +282,13 @@ def conference_detail(request: HttpRequest, conference_id: int) -> HttpResponse:
     rows = selectors.conference_rows(conference, subjects, today)
     pid = selectors.conference_partnership_id(conference)
     pack = selectors.pack_of(conference)
+    can_record = user.has_masa_permission(Permission.RECORD_CASEWORK)
+    can_chair = user.has_masa_permission(Permission.CHAIR_CONFERENCES)
+    review_plan = (
+        rows[0].plan
+        if conference.kind == ConferenceKind.REVIEW and conference.is_scheduled and rows
+        else None
+    )
     return page(
         request,
         "protection/conference_detail.html",
@@ -232,11 +296,15 @@ def conference_detail(request: HttpRequest, conference_id: int) -> HttpResponse:
         conference=conference,
         rows=rows,
         agencies=conference.agencies.order_by("name"),
-        show_mapping=selectors.uses_signs_of_safety(pid),
+        show_mapping=selectors.uses_signs_of_safety(pid) and conference.is_held,
         pack=pack,
         pack_status=selectors.pack_status(conference, pack),
-        can_edit=user.has_masa_permission(Permission.RECORD_CASEWORK),
-        can_decide=user.has_masa_permission(Permission.CHAIR_CONFERENCES),
+        can_edit=can_record and not conference.is_cancelled,
+        can_record_held=can_record
+        and conference.is_scheduled
+        and conference.kind != ConferenceKind.REVIEW,
+        review_plan=review_plan if can_chair else None,
+        can_decide=can_chair and conference.is_held,
         today=today,
     )
 
@@ -245,6 +313,8 @@ def conference_detail(request: HttpRequest, conference_id: int) -> HttpResponse:
 def conference_edit(request: HttpRequest, conference_id: int) -> HttpResponse:
     user = acting_user(request)
     conference = selectors.conference_for_user(user, conference_id)
+    if not conference.is_held:
+        return _reschedule(request, user, conference)
     pid = selectors.conference_partnership_id(conference)
     initial = {
         "held_on": conference.held_on,
@@ -285,6 +355,121 @@ def conference_edit(request: HttpRequest, conference_id: int) -> HttpResponse:
         request,
         "protection/conference_edit.html",
         f"Change the {conference.get_kind_display().lower()}",
+        form=form,
+        conference=conference,
+    )
+
+
+def _people_initial(conference: Conference) -> dict[str, object]:
+    return {
+        "agencies": [str(pk) for pk in conference.agencies.values_list("pk", flat=True)],
+        "chair": str(conference.chair_id or ""),
+        "version": conference.version,
+    }
+
+
+def _reschedule(request: HttpRequest, user: User, conference: Conference) -> HttpResponse:
+    """Change a scheduled conference's date, invitations or chair (a cancelled one: refused)."""
+    pid = selectors.conference_partnership_id(conference)
+    form = RescheduleForm(
+        posted_data(request),
+        initial={"scheduled_on": conference.scheduled_on, **_people_initial(conference)},
+        **people_choices(pid),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            conference_reschedule(
+                actor=user,
+                conference=conference,
+                version=form.cleaned_data["version"],
+                scheduled_on=form.cleaned_data["scheduled_on"],
+                agencies=chosen_agencies(form, pid),
+                chair=chosen_chair(form, pid),
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Conference arrangements changed")
+            return redirect("protection:conference-detail", conference_id=conference.pk)
+    return page(
+        request,
+        "protection/conference_reschedule.html",
+        f"Change the arrangements for the {conference.get_kind_display().lower()}",
+        form=form,
+        conference=conference,
+    )
+
+
+@requires(Permission.RECORD_CASEWORK)
+def conference_held(request: HttpRequest, conference_id: int) -> HttpResponse:
+    """Record that a scheduled initial or transfer-in conference took place."""
+    user = acting_user(request)
+    conference = selectors.conference_for_user(user, conference_id)
+    pid = selectors.conference_partnership_id(conference)
+    today = timezone.localdate()
+    scheduled_on = conference.scheduled_on
+    form = ConferenceEditForm(
+        posted_data(request),
+        initial={
+            # Usually held on the day scheduled; not offered while that day is still to come.
+            "held_on": scheduled_on if scheduled_on and scheduled_on <= today else None,
+            **_people_initial(conference),
+        },
+        **meeting_form_kwargs(pid),  # type: ignore[arg-type]
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            conference_record_held(
+                actor=user,
+                conference=conference,
+                version=form.cleaned_data["version"],
+                held_on=form.cleaned_data["held_on"],
+                agencies=chosen_agencies(form, pid),
+                family_attended=form.family_attended(),
+                summary=form.cleaned_data["summary"],
+                chair=chosen_chair(form, pid),
+                mapping=form.mapping(),
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"{conference.get_kind_display()} recorded as held. The chair can now record "
+                "the decision for each child",
+            )
+            return redirect("protection:conference-detail", conference_id=conference.pk)
+    return page(
+        request,
+        "protection/conference_held.html",
+        f"Record the {conference.get_kind_display().lower()} as held",
+        form=form,
+        conference=conference,
+    )
+
+
+@requires(Permission.RECORD_CASEWORK)
+def conference_cancel_view(request: HttpRequest, conference_id: int) -> HttpResponse:
+    user = acting_user(request)
+    conference = selectors.conference_for_user(user, conference_id)
+    form = CancelForm(posted_data(request), initial={"version": conference.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            conference_cancel(
+                actor=user,
+                conference=conference,
+                version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"{conference.get_kind_display()} cancelled")
+            return redirect("protection:conference-detail", conference_id=conference.pk)
+    return page(
+        request,
+        "protection/conference_cancel.html",
+        f"Cancel the {conference.get_kind_display().lower()}",
         form=form,
         conference=conference,
     )
@@ -363,9 +548,7 @@ def conference_decision(request: HttpRequest, conference_id: int, child_id: int)
         form=form,
         conference=conference,
         subject=subject,
-        clocks=selectors.icpc_clocks(subject.case, conference.held_on, today)
-        if conference.kind == ConferenceKind.INITIAL
-        else [],
-        repeat=selectors.repeat_plan_flags(subject.child, conference.held_on),
+        clocks=selectors.conference_clocks(conference, subject.case, today),
+        repeat=selectors.repeat_plan_flags(subject.child, conference.meeting_on),
         decided=subject.plan_needed is not None or conference.kind == ConferenceKind.REVIEW,
     )

@@ -79,8 +79,12 @@ def pack_print(request: HttpRequest, conference_id: int) -> HttpResponse:
 def pack_assemble_view(request: HttpRequest, conference_id: int) -> HttpResponse:
     user = acting_user(request)
     conference = selectors.conference_for_user(user, conference_id)
-    pack_assemble(actor=user, conference=conference)
-    messages.success(request, "Meeting pack assembled. Agencies can now add their reports")
+    try:
+        pack_assemble(actor=user, conference=conference)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Meeting pack assembled. Agencies can now add their reports")
     return redirect("protection:pack-detail", conference_id=conference.pk)
 
 

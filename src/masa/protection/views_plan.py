@@ -15,7 +15,14 @@ from masa.people.services import child_record_view
 
 from . import selectors
 from .forms_conference import as_bool
-from .forms_plan import CategoryForm, CoreGroupForm, PlanEditForm, PlanEndForm, ReviewForm
+from .forms_plan import (
+    CategoryForm,
+    CoreGroupForm,
+    PlanEditForm,
+    PlanEndForm,
+    ReviewForm,
+    ReviewScheduleForm,
+)
 from .models import PlanEndReason
 from .services_plan import (
     core_group_record,
@@ -23,12 +30,14 @@ from .services_plan import (
     plan_end,
     plan_update,
     review_conference_record,
+    review_conference_schedule,
 )
 from .views_conference import (
     acting_user,
     chosen_agencies,
     chosen_chair,
     meeting_form_kwargs,
+    people_choices,
     posted_data,
 )
 
@@ -48,6 +57,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         repeat=selectors.repeat_plan_flags(plan.child, plan.started_on),
         core_groups=selectors.core_group_clocks(plan, today),
         reviews=selectors.review_clocks(plan, today),
+        scheduled_review=selectors.scheduled_review(plan),
         visits=selectors.visit_summary(plan, today),
         can_edit=is_open and user.has_masa_permission(Permission.RECORD_CASEWORK),
         can_chair=is_open and user.has_masa_permission(Permission.CHAIR_CONFERENCES),
@@ -152,18 +162,61 @@ def core_group_new(request: HttpRequest, plan_id: int) -> HttpResponse:
     )
 
 
+@requires(Permission.RECORD_CASEWORK)
+def review_schedule(request: HttpRequest, plan_id: int) -> HttpResponse:
+    user = acting_user(request)
+    plan = selectors.plan_for_user(user, plan_id)
+    pid = plan.case.partnership_id
+    form = ReviewScheduleForm(posted_data(request), **people_choices(pid))
+    if request.method == "POST" and form.is_valid():
+        try:
+            conference = review_conference_schedule(
+                actor=user,
+                plan=plan,
+                scheduled_on=form.cleaned_data["scheduled_on"],
+                agencies=chosen_agencies(form, pid),
+                chair=chosen_chair(form, pid),
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                "Review conference scheduled. Assemble the meeting pack and share the papers "
+                "before the conference",
+            )
+            return redirect("protection:conference-detail", conference_id=conference.pk)
+    today = timezone.localdate()
+    return page(
+        request,
+        "protection/plan_review_schedule.html",
+        f"Schedule a review conference for {plan.child.full_name}",
+        form=form,
+        plan=plan,
+        due=selectors.review_clocks(plan, today).next_due,
+    )
+
+
 @requires(Permission.CHAIR_CONFERENCES)
 def review_new(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = acting_user(request)
     plan = selectors.plan_for_user(user, plan_id)
     pid = plan.case.partnership_id
+    scheduled = selectors.scheduled_review(plan)
+    today = timezone.localdate()
+    initial: dict[str, object] = {
+        "latest_category": plan.latest_category,
+        "end_reason": PlanEndReason.NO_LONGER_AT_RISK,
+        "version": plan.version,
+    }
+    if scheduled is not None:
+        initial["agencies"] = [str(pk) for pk in scheduled.agencies.values_list("pk", flat=True)]
+        initial["chair"] = str(scheduled.chair_id or "")
+        if scheduled.scheduled_on and scheduled.scheduled_on <= today:
+            initial["held_on"] = scheduled.scheduled_on
     form = ReviewForm(
         posted_data(request),
-        initial={
-            "latest_category": plan.latest_category,
-            "end_reason": PlanEndReason.NO_LONGER_AT_RISK,
-            "version": plan.version,
-        },
+        initial=initial,
         **meeting_form_kwargs(pid),  # type: ignore[arg-type]
     )
     if request.method == "POST" and form.is_valid():
@@ -185,19 +238,20 @@ def review_new(request: HttpRequest, plan_id: int) -> HttpResponse:
                 next_step=data["next_step"],
                 cin_plan=data["cin_plan"],
                 closure_reason=data["closure_reason"],
+                scheduled=scheduled,
             )
         except ServiceError as error:
             add_service_error(form, error)
         else:
             messages.success(request, "Review conference recorded")
             return redirect("protection:conference-detail", conference_id=conference.pk)
-    today = timezone.localdate()
     return page(
         request,
         "protection/plan_review.html",
         f"Record a review conference for {plan.child.full_name}",
         form=form,
         plan=plan,
+        scheduled=scheduled,
         due=selectors.review_clocks(plan, today).next_due,
     )
 

@@ -1518,9 +1518,7 @@ class _Runner(_Book):
             self.close(st.case, day, reason or "No further action.", ReasonForClosure.RC8)
         raise _Closed
 
-    def _icpc(
-        self, st: _State, strategy_on: dt.date, s47_on: dt.date, completed: dt.date
-    ) -> None:
+    def _icpc(self, st: _State, strategy_on: dt.date, s47_on: dt.date, completed: dt.date) -> None:
         f, case = st.f, st.case
         # Within 15 working days of the strategy discussion, mostly; about one in ten late.
         due = self.due("icpc", strategy_on)
@@ -2110,6 +2108,12 @@ def build(ctx: DemoContext, rng: random.Random) -> None:
             raise AssertionError("an open case has a closing date")
     with _large_cache():
         counts = _write(book, writer)
+    if connection.vendor == "postgresql":
+        # Freshly loaded tables have no planner statistics until autovacuum comes round: without
+        # them PostgreSQL chose nested loops that made the work list take minutes. ANALYZE may
+        # run inside the loading transaction and sees its rows.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     ctx.summary += _summary(counts, book)
 
 
