@@ -15,6 +15,7 @@ from django.test import Client
 from masa.core.permissions import ROLES
 
 from ..conftest import World, signed_in_client
+from .matrix_casework import build_casework
 
 MATRIX = Path(__file__).resolve().parents[2] / "docs" / "permission-matrix.csv"
 
@@ -48,6 +49,7 @@ def test_every_role_gets_the_status_the_matrix_states(world: World) -> None:
         "{child}": str(world.child.pk),
         "{la_only_child}": str(world.la_only_child.pk),
         "{user}": str(world.users["social_worker"].pk),
+        **build_casework(world),
     }
     clients = {role: signed_in_client(user) for role, user in world.users.items()}
     clients["signed_out"] = Client()
