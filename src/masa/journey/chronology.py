@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from masa.core import audit
 from masa.core.calendar import (
     Basis,
     ClockRule,
@@ -33,8 +31,6 @@ from masa.people.models import Child
 
 from .models import ChronologyEntry, EventType, Significance
 from .services import CHRONOLOGY_ENTRY
-
-CHRONOLOGY = "chronology"  # audit object type of a chronology print or export
 
 # An entry added more than 7 days after the event is marked "recorded late". Calendar days, so
 # bank holidays play no part; the clock still comes from the one calendar module.
@@ -257,28 +253,6 @@ def render_pdf(html: str) -> bytes:
 
 def export_filename(child: Child, extension: str) -> str:
     return f"chronology-{child.masa_id}-{timezone.localdate().isoformat()}.{extension}"
-
-
-def chronology_exported(
-    *,
-    user: User,
-    child: Child,
-    how: str,
-    filters: Sequence[str],
-    line_count: int,
-) -> None:
-    """Every print or export of a chronology is audited against the child ("who has viewed")."""
-    with transaction.atomic():
-        audit.record(
-            actor=user,
-            action=AuditAction.EXPORT,
-            object_type=CHRONOLOGY,
-            object_id=child.pk,
-            object_label=f"Chronology for {child.full_name} ({how})",
-            child_id=child.pk,
-            after={"lines": line_count, "filters": list(filters)},
-            reason=f"Chronology {how}" + (f": {'; '.join(filters)}" if filters else ""),
-        )
 
 
 def generated_line(user: User) -> str:

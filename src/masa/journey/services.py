@@ -9,7 +9,7 @@ a date is corrected.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import models, transaction
 from django.db.models import F
@@ -37,6 +37,7 @@ from .models import (
 from .transitions import is_allowed, refusal_reason
 
 CASE = "case"
+CHRONOLOGY = "chronology"  # audit object type of a chronology print or export
 CHRONOLOGY_ENTRY = "chronology_entry"  # audit object type of a chronology line
 
 
@@ -614,3 +615,25 @@ def continuum_levels_set(*, actor: User, names: list[str]) -> PracticeSettings:
         )
     settings.continuum_levels = levels
     return settings
+
+
+def chronology_exported(
+    *,
+    user: User,
+    child: Child,
+    how: str,
+    filters: Sequence[str],
+    line_count: int,
+) -> None:
+    """Every print or export of a chronology is audited against the child ("who has viewed")."""
+    with transaction.atomic():
+        audit.record(
+            actor=user,
+            action=AuditAction.EXPORT,
+            object_type=CHRONOLOGY,
+            object_id=child.pk,
+            object_label=f"Chronology for {child.full_name} ({how})",
+            child_id=child.pk,
+            after={"lines": line_count, "filters": list(filters)},
+            reason=f"Chronology {how}" + (f": {'; '.join(filters)}" if filters else ""),
+        )

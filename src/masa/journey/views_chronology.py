@@ -26,7 +26,7 @@ from masa.people.services import child_record_view
 from . import chronology as chron
 from .forms_chronology import YES, ChronologyFilterForm, SignificantEventForm
 from .models import Significance
-from .services import significant_event_add
+from .services import chronology_exported, significant_event_add
 
 
 def _filter_form(request: HttpRequest, child: Child) -> ChronologyFilterForm:
@@ -142,7 +142,7 @@ def _export_or_back(request: HttpRequest, child_id: int) -> _Export | HttpRespon
 
 
 def _audit_export(request: HttpRequest, export: _Export, how: str) -> None:
-    chron.chronology_exported(
+    chronology_exported(
         user=user_of(request),
         child=export.child,
         how=how,

@@ -126,7 +126,7 @@ NFA_SHARE, ADVICE_SHARE = 0.55, 0.45
 EXTRA_EARLY_HELP_RATE = 0.06  # of those contacts, when the family has room for an episode
 # A referral episode is preceded by another within 12 months for ~1 in 4 families (re-referral).
 RE_REFERRAL_RATE = 0.32
-PREVIOUS_PLAN_RATE = 0.35  # families on a plan who had an earlier one (second or subsequent)
+PREVIOUS_PLAN_RATE = 0.5  # families on a plan who had an earlier one (second or subsequent)
 PREVIOUS_EARLY_HELP_RATE = 0.12
 # Contacts received in the last few working days still await a threshold decision.
 PENDING_WORKING_DAYS = 3
@@ -1863,7 +1863,7 @@ OPEN_KIND = {  # kind of the open episode of a family whose involvement is open,
 CLOSED_KINDS = {  # (kind, weight) of a family's last episode once it has closed, by team
     ASSESSMENT_NORTH: (("assessment", 82), ("referral_nfa", 6), ("s47", 12)),
     ASSESSMENT_SOUTH: (("assessment", 82), ("referral_nfa", 6), ("s47", 12)),
-    CHILD_PROTECTION: (("cp", 28), ("s47", 72)),
+    CHILD_PROTECTION: (("cp", 21), ("s47", 79)),
     EARLY_HELP: (("early_help", 1),),
     FRONT_DOOR: (("nfa", 1),),
 }
