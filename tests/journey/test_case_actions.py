@@ -365,3 +365,22 @@ def test_a_child_outside_the_users_scope_gets_the_same_message_as_a_missing_one(
     message = "There is no child with this masa ID in your records. Check the ID and try again"
     assert message in hidden and message in missing
     assert not Case.objects.exists()
+
+
+def test_a_manager_cannot_close_a_case_with_a_plan_still_open(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    from masa.journey.models import Case as CaseModel
+    from tests.casework_factories import make_case, make_cp_plan
+
+    worker = world.users["social_worker"]
+    case = make_case(world.child, stage=Stage.CP_PLAN, opened_on=dt.date(2026, 9, 1), actor=worker)
+    make_cp_plan(case, icpc_on=dt.date(2026, 9, 21), actor=worker)
+    response = client_for("team_manager").post(
+        f"/casework/cases/{case.pk}/close/",
+        {
+            **date_fields("closed_on", dt.date(2026, 11, 20)),
+            "reason": "No longer needed",
+            "version": str(case.version),
+        },
+    )
+    assert "End the child protection plan" in response.content.decode()
+    assert CaseModel.objects.get(pk=case.pk).stage == Stage.CP_PLAN

@@ -219,5 +219,23 @@ def test_the_child_page_links_to_the_case_only_for_childrens_social_care(
 ) -> None:  # type: ignore[no-untyped-def]
     case, _ = assessment_case
     child_page = body(client_for(role).get(f"/children/{world.child.pk}/"))
-    assert "Assessment" in child_page  # every agency working with the child sees the stage
     assert (f"/casework/cases/{case.pk}/" in child_page) is sees_case_link
+    # Social care sees the stage; other agencies that the child is open to social care.
+    assert ("Open to children's social care" in child_page) is not sees_case_link
+
+
+def test_other_agencies_see_only_the_deadlines_of_records_shared_with_them(
+    world: World, today: dt.date
+) -> None:
+    from masa.journey.selectors import child_journey_panel
+
+    worker = world.users["social_worker"]
+    case = make_case(world.child, stage=Stage.CONTACT, opened_on=today, actor=worker)
+    make_contact(case, received_on=today, actor=worker)
+
+    def deadlines(role: str) -> list[str]:
+        panel = child_journey_panel(world.users[role], world.child)["journey_panel"]
+        return [d.code for d in panel["deadlines"]]
+
+    assert deadlines("social_worker") == ["contact_decision"]
+    assert deadlines("police_officer") == []  # contacts are screening detail

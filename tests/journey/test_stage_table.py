@@ -126,6 +126,25 @@ def test_a_move_dated_before_the_case_opened_is_refused(world: World, today: dt.
     assert Case.objects.get(pk=case.pk).stage == Stage.CONTACT
 
 
+def test_a_move_dated_before_the_last_move_is_refused(world: World, today: dt.date) -> None:
+    manager = world.users["team_manager"]
+    case = make_case(world.child, stage=Stage.CONTACT, opened_on=OPENED, actor=manager)
+    later = OPENED + dt.timedelta(days=7)
+    with transaction.atomic():
+        case_move(actor=manager, case=case, to_stage=Stage.REFERRAL, effective_on=later,
+                  reason="Referral accepted")  # fmt: skip
+    with pytest.raises(ServiceError) as refused, transaction.atomic():
+        case_move(
+            actor=manager,
+            case=case,
+            to_stage=Stage.ASSESSMENT,
+            effective_on=later - dt.timedelta(days=1),
+            reason="Assessment started",
+        )
+    assert "on or after the case's last change of stage" in refused.value.message
+    assert Case.objects.get(pk=case.pk).stage == Stage.REFERRAL
+
+
 def test_a_closed_case_cannot_move_anywhere(world: World, today: dt.date) -> None:
     manager = world.users["team_manager"]
     case = make_case(world.child, stage=Stage.ASSESSMENT, opened_on=OPENED, actor=manager)

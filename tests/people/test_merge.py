@@ -227,3 +227,39 @@ def test_the_old_id_is_not_found_for_someone_who_cannot_see_the_kept_record(
     # The duplicate's police involvement moved with it, so the police now see Jay.
     assert client_for("police_officer").get(f"/children/{duplicate.pk}/").status_code == 302
     assert client_for("social_worker").get(f"/children/{duplicate.pk}/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_two_records_that_both_have_open_cases_are_not_merged(world: World) -> None:
+    import datetime as dt
+
+    from masa.core.services import ServiceError
+    from masa.journey.models import Stage
+    from masa.people.services import child_merge
+    from tests.casework_factories import make_case
+
+    worker = world.users["social_worker"]
+    for child in (world.child, world.la_only_child):
+        make_case(child, stage=Stage.ASSESSMENT, opened_on=dt.date(2026, 11, 2), actor=worker)
+    with pytest.raises(ServiceError, match="Both records have an open case"):
+        child_merge(
+            user=world.users["team_manager"], keep=world.child, duplicate=world.la_only_child
+        )
+    world.la_only_child.refresh_from_db()
+    assert world.la_only_child.merged_into_id is None
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_open_case_for_a_child(world: World) -> None:
+    import datetime as dt
+
+    from django.db import IntegrityError, transaction
+
+    from masa.journey.models import Stage
+    from tests.casework_factories import make_case
+
+    worker = world.users["social_worker"]
+    make_case(world.child, stage=Stage.CONTACT, opened_on=dt.date(2026, 11, 2), actor=worker)
+    make_case(world.child, stage=Stage.CLOSED, opened_on=dt.date(2026, 1, 2), actor=worker)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_case(world.child, stage=Stage.REFERRAL, opened_on=dt.date(2026, 11, 3), actor=worker)

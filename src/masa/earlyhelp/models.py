@@ -8,7 +8,7 @@ from django.db import models
 
 from masa.core.models import Agency, User
 from masa.journey.models import Case
-from masa.people.models import Child
+from masa.people.models import AgencyInvolvement, Child
 
 
 class EarlyHelpEndReason(models.TextChoices):
@@ -29,6 +29,11 @@ class EarlyHelpEpisode(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     lead_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    # The involvement this episode created to put the child in the lead agency's scope (None if
+    # the agency was already involved): it ends when the lead changes or the episode ends.
+    lead_involvement = models.ForeignKey(
+        AgencyInvolvement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     assessment_completed_on = models.DateField(null=True, blank=True)
     plan_agreed_on = models.DateField(null=True, blank=True)
     plan = models.TextField(blank=True)

@@ -12,10 +12,11 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from masa.core import audit
-from masa.core.models import Agency, AuditAction, User
+from masa.core.models import Agency, AgencyKind, AuditAction, User
 from masa.core.permissions import Permission
 from masa.core.presenters import govuk_date
 from masa.core.services import ServiceError
@@ -27,13 +28,13 @@ from masa.journey.services import (
     chronology_record,
     open_case_for,
 )
-from masa.people.models import Child
+from masa.people.models import AgencyInvolvement, Child
 from masa.people.services import agency_involvement_ensure
 
 from .models import EarlyHelpEndReason, EarlyHelpEpisode, EarlyHelpReview
 
 if TYPE_CHECKING:
-    from masa.frontdoor.models import Referral
+    from masa.frontdoor.models import Contact, Referral
 
 EPISODE = "early_help_episode"
 
@@ -72,6 +73,84 @@ def _check_lead(partnership_id: int, lead_agency: Agency, lead_professional: Use
         )
 
 
+def _is_social_care(user: User) -> bool:
+    return user.agency is not None and user.agency.kind == AgencyKind.LOCAL_AUTHORITY
+
+
+def may_manage(user: User, episode: EarlyHelpEpisode) -> bool:
+    """Children's social care, or someone from the agency leading the early help, may record its
+    assessment, plan and reviews, change its lead, end it or step it up; other partners read it."""
+    return _is_social_care(user) or (
+        user.agency_id is not None and user.agency_id == episode.lead_agency_id
+    )
+
+
+def _check_may_manage(actor: User, episode: EarlyHelpEpisode) -> None:
+    if not may_manage(actor, episode):
+        raise ServiceError(
+            f"Only children's social care or {episode.lead_agency.name}, which leads this early "
+            "help, can change it"
+        )
+
+
+def _agency_involved(child: Child, agency_id: int) -> bool:
+    """The agency already has the child in its scope (the same test as the child's scope)."""
+    if child.owning_team.agency_id == agency_id:
+        return True
+    today = _today()
+    return AgencyInvolvement.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=today),
+        child=child,
+        agency_id=agency_id,
+        started_on__lte=today,
+    ).exists()
+
+
+def _check_lead_choice(actor: User, child: Child, lead_agency: Agency) -> None:
+    """Leading early help puts the child in the lead agency's scope, so only children's social
+    care may hand the lead to an agency not already working with the child."""
+    if _agency_involved(child, lead_agency.pk):
+        return
+    if _is_social_care(actor) and actor.has_masa_permission(Permission.RECORD_CASEWORK):
+        return
+    raise ServiceError(
+        f"{lead_agency.name} is not working with {child.full_name}: choose an agency that is, or "
+        "ask a social worker or team manager in children's social care to make it the lead",
+        "lead_agency",
+    )
+
+
+def _end_lead_involvement(
+    actor: User, episode: EarlyHelpEpisode, last_day: dt.date, reason: str
+) -> None:
+    """End the involvement this episode created for its lead agency, so the agency loses the
+    child from its scope now. Involvements the agency had for other reasons are left alone."""
+    if episode.lead_involvement_id is None:
+        return
+    involvement = AgencyInvolvement.objects.filter(
+        pk=episode.lead_involvement_id, ended_on__isnull=True
+    ).first()
+    if involvement is None:
+        return
+    # Scope includes an involvement's last day, so it runs to yesterday at the latest; one that
+    # began today ends today (nothing is deleted: the agency keeps the child until midnight).
+    end = max(min(last_day, _today() - dt.timedelta(days=1)), involvement.started_on)
+    label = f"{involvement.agency} working with {episode.child.full_name}"
+    pk = involvement.pk
+    AgencyInvolvement.objects.filter(pk=pk).update(ended_on=end)
+    after: dict[str, object] = {"ended_on": end.isoformat()}
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="agency_involvement",
+        object_id=pk,
+        object_label=label,
+        child_id=episode.child_id,
+        after=after,
+        reason=reason,
+    )
+
+
 def _open_episode(episode_or_case: Case) -> EarlyHelpEpisode | None:
     return EarlyHelpEpisode.objects.filter(case=episode_or_case, ended_on__isnull=True).first()
 
@@ -102,6 +181,7 @@ def early_help_start(
             "started_on",
         )
     _check_lead(case.partnership_id, lead_agency, lead_professional)
+    _check_lead_choice(actor, case.child, lead_agency)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if not locked.is_open:
@@ -125,13 +205,16 @@ def early_help_start(
             lead_agency=lead_agency,
             recorded_by=actor,
         )
-        agency_involvement_ensure(
+        involvement = agency_involvement_ensure(
             actor=actor,
             child=case.child,
             agency_id=lead_agency.pk,
             started_on=started_on,
             reason="Lead agency for early help",
         )
+        if involvement is not None:
+            EarlyHelpEpisode.objects.filter(pk=episode.pk).update(lead_involvement=involvement)
+            episode.lead_involvement = involvement
         how = "stepped down from children's social care" if stepped_down else "started"
         lead = f"; lead professional {lead_professional.display_name}" if lead_professional else ""
         chronology_record(
@@ -184,6 +267,7 @@ def early_help_begin_for_child(
         )
     _not_future(started_on, "started_on", "The date early help started")
     _check_lead(child.partnership_id, lead_agency, lead_professional)
+    _check_lead_choice(actor, child, lead_agency)
     with transaction.atomic():
         case = case_open(
             actor=actor,
@@ -202,7 +286,8 @@ def early_help_begin_for_child(
         )
 
 
-def _editable(episode: EarlyHelpEpisode) -> None:
+def _editable(actor: User, episode: EarlyHelpEpisode) -> None:
+    _check_may_manage(actor, episode)
     if episode.ended_on is not None:
         raise ServiceError(
             f"This early help episode ended on {govuk_date(episode.ended_on)} and cannot be changed"
@@ -213,7 +298,7 @@ def early_help_assessment_record(
     *, actor: User, episode: EarlyHelpEpisode, completed_on: dt.date, version: int | None
 ) -> EarlyHelpEpisode:
     """Record (or correct) the date the early help assessment was completed."""
-    _editable(episode)
+    _editable(actor, episode)
     _not_future(completed_on, "completed_on", "The date the assessment was completed")
     if completed_on < episode.started_on:
         raise ServiceError(
@@ -258,7 +343,7 @@ def early_help_plan_record(
     version: int | None,
 ) -> EarlyHelpEpisode:
     """Record the plan agreed with the family, or change it; reviews are counted from the date."""
-    _editable(episode)
+    _editable(actor, episode)
     if not plan.strip():
         raise ServiceError("Enter the plan agreed with the family", "plan")
     _not_future(agreed_on, "agreed_on", "The date the plan was agreed")
@@ -302,7 +387,7 @@ def early_help_plan_record(
 def early_help_review_add(
     *, actor: User, episode: EarlyHelpEpisode, held_on: dt.date, progress: str
 ) -> EarlyHelpReview:
-    _editable(episode)
+    _editable(actor, episode)
     if not progress.strip():
         raise ServiceError("Enter the progress made against the plan", "progress")
     _not_future(held_on, "held_on", "The date of the review")
@@ -348,9 +433,16 @@ def early_help_lead_set(
     lead_professional: User | None,
     version: int | None,
 ) -> EarlyHelpEpisode:
-    """Change who leads the early help: a professional from any agency in the partnership."""
-    _editable(episode)
+    """Change who leads the early help: a professional from any agency in the partnership.
+
+    An agency new to the child gains the child in its scope while it leads; the agency losing
+    the lead loses the involvement this episode gave it.
+    """
+    _editable(actor, episode)
     _check_lead(episode.case.partnership_id, lead_agency, lead_professional)
+    changes_agency = lead_agency.pk != episode.lead_agency_id
+    if changes_agency:
+        _check_lead_choice(actor, episode.child, lead_agency)
     with transaction.atomic():
         check_version(EarlyHelpEpisode, episode.pk, version)
         before = {
@@ -360,13 +452,18 @@ def early_help_lead_set(
         EarlyHelpEpisode.objects.filter(pk=episode.pk).update(
             lead_agency=lead_agency, lead_professional=lead_professional
         )
-        agency_involvement_ensure(
-            actor=actor,
-            child=episode.child,
-            agency_id=lead_agency.pk,
-            started_on=timezone.localdate(),
-            reason="Lead agency for early help",
-        )
+        if changes_agency:
+            _end_lead_involvement(
+                actor, episode, _today(), f"No longer leads early help: {lead_agency.name} does"
+            )
+            involvement = agency_involvement_ensure(
+                actor=actor,
+                child=episode.child,
+                agency_id=lead_agency.pk,
+                started_on=_today(),
+                reason="Lead agency for early help",
+            )
+            EarlyHelpEpisode.objects.filter(pk=episode.pk).update(lead_involvement=involvement)
         audit.record(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -394,7 +491,7 @@ def early_help_end(
     version: int | None,
 ) -> EarlyHelpEpisode:
     """End early help. A case whose work was only early help closes with it."""
-    _editable(episode)
+    _editable(actor, episode)
     if end_reason == EarlyHelpEndReason.STEPPED_UP:
         raise ServiceError(
             "To step up to children's social care, use 'Step up' so a referral is made",
@@ -425,6 +522,7 @@ def early_help_end(
                 effective_on=ended_on,
                 reason=reason,
             )
+        _end_lead_involvement(actor, episode, ended_on, reason)
         chronology_record(
             actor=actor,
             child=episode.child,
@@ -456,11 +554,19 @@ def early_help_step_up(
     primary_need: str,
     reason: str,
     version: int | None,
+    to_stage: Stage = Stage.REFERRAL,
+    referral_date: dt.date | None = None,
+    contact: Contact | None = None,
 ) -> Referral:
-    """Step up to children's social care: a referral, the case to referral, early help ended."""
+    """Step up to children's social care: a referral, the case to referral, early help ended.
+
+    The front door steps up the same way when a contact about a child in early help is accepted
+    as a referral or a strategy discussion now (``to_stage``); its referral date is then the date
+    the contact was received and the referral names the contact.
+    """
     from masa.frontdoor.services import referral_create
 
-    _editable(episode)
+    _editable(actor, episode)
     if not reason.strip():
         raise ServiceError("Enter why early help is stepping up", "reason")
     _not_future(stepped_up_on, "stepped_up_on", "The date of the step up")
@@ -478,11 +584,16 @@ def early_help_step_up(
         referral = referral_create(
             actor=actor,
             case=episode.case,
-            referral_date=stepped_up_on,
+            referral_date=referral_date or stepped_up_on,
+            moved_on=stepped_up_on,
             source=source,
             primary_need=primary_need,
-            to_stage=Stage.REFERRAL,
+            to_stage=to_stage,
             reason=f"Stepped up from early help: {reason}",
+            contact=contact,
+        )
+        _end_lead_involvement(
+            actor, episode, stepped_up_on, "Early help ended: stepped up to children's social care"
         )
         chronology_record(
             actor=actor,

@@ -18,6 +18,7 @@ from masa.core.services import ServiceError
 from masa.core.views import page, save_form, user_of
 from masa.frontdoor.models import ReferralSource
 from masa.journey.clocks import rules_for_partnership
+from masa.journey.visibility import sees_case_management
 from masa.people.models import Child
 from masa.people.selectors import child_for_user, children_visible_to
 from masa.people.services import child_record_view
@@ -138,7 +139,8 @@ def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
     child_record_view(user=user, child=episode.child)
     reviews = list(episode.reviews.select_related("recorded_by"))
     last_review = max((r.held_on for r in reviews), default=None)
-    can_record = user.has_masa_permission(Permission.RECORD_EARLY_HELP) and not episode.ended_on
+    manages = services.may_manage(user, episode) and not episode.ended_on
+    can_record = user.has_masa_permission(Permission.RECORD_EARLY_HELP) and manages
     return page(
         request,
         "earlyhelp/episode_detail.html",
@@ -149,8 +151,9 @@ def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
             episode, today=timezone.localdate(), last_review=last_review
         ),
         can_record=can_record,
-        can_step_up=user.has_masa_permission(Permission.RECORD_CASEWORK) and not episode.ended_on,
+        can_step_up=user.has_masa_permission(Permission.RECORD_CASEWORK) and manages,
         referral=selectors.step_up_referral(episode),
+        can_open_case=sees_case_management(user),
     )
 
 

@@ -114,9 +114,18 @@ class ContactForm(GovukForm):
         error_messages={"invalid_choice": "Select red, amber or green, or leave the rating blank"},
     )
 
-    def __init__(self, *args: Any, agencies: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        agencies: list[tuple[str, str]],
+        choose_agency: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source_agency"].choices = [("", "Not an agency"), *agencies]  # type: ignore[attr-defined]
+        if choose_agency:
+            self.fields["source_agency"].choices = [("", "Not an agency"), *agencies]  # type: ignore[attr-defined]
+        else:  # the contact comes from the user's own agency
+            del self.fields["source_agency"]
         # One group of checkboxes per kind of concern, placed after the reason.
         for name, legend, codes in FACTOR_GROUPS:
             self.fields[name] = forms.MultipleChoiceField(

@@ -25,8 +25,9 @@ from masa.core.calendar import (
 from masa.core.models import AgencyKind, User
 from masa.core.permissions import Permission
 from masa.journey.clocks import rules_for_partnership
-from masa.journey.models import Stage
+from masa.journey.models import EventType, Stage
 from masa.journey.services import open_case_for
+from masa.journey.visibility import require_agency_may_read
 from masa.people.selectors import children_visible_to
 
 from .models import AgencyCheck, Contact, Referral, ThresholdDecision
@@ -160,18 +161,41 @@ SCREENING_DECISIONS = [
 ]
 
 
+# A child in early help may be stepped up by a contact: the stage table allows early help to
+# referral and to strategy.
+STEP_UP_DECISIONS = [D.OPEN_CASE, D.REFERRAL, D.STRATEGY_NOW]
+
+
 def decision_choices(contact: Contact) -> list[ThresholdDecision]:
     """The decisions open on a contact, from where its child's work stands now.
 
     A contact about a child whose case is already past screening is passed to the allocated
-    worker; one whose case was closed by another contact's decision is screened afresh.
+    worker, or, in early help, to the lead professional unless it steps the child up; one whose
+    case was closed by another contact's decision is screened afresh.
     """
     case = contact.case
     if case.stage == Stage.CONTACT:
         return list(SCREENING_DECISIONS)
-    if case.is_open or open_case_for(contact.child) is not None:
-        return [D.OPEN_CASE]
-    return list(SCREENING_DECISIONS)
+    current = case if case.is_open else open_case_for(contact.child)
+    if current is None:
+        return list(SCREENING_DECISIONS)
+    if current.stage == Stage.EARLY_HELP:
+        return list(STEP_UP_DECISIONS)
+    return [D.OPEN_CASE]
+
+
+def decision_options(contact: Contact) -> list[tuple[str, str]]:
+    """The decisions as the form offers them: in early help the open case has a lead
+    professional rather than an allocated worker."""
+    choices = decision_choices(contact)
+    in_early_help = D.REFERRAL in choices and D.OPEN_CASE in choices
+    return [
+        (
+            d.value,
+            "Passed to the lead professional" if in_early_help and d == D.OPEN_CASE else d.label,
+        )
+        for d in choices
+    ]
 
 
 def continuum_levels(partnership_id: int) -> list[tuple[str, str]]:
@@ -225,6 +249,8 @@ def referral_for_user(user: User, referral_id: int) -> Referral:
     )
     if referral is None:
         raise Http404("No referral found")
+    # Same 404 for an agency whose kind does not read referrals (the chronology's sharing table).
+    require_agency_may_read(user, EventType.REFERRAL)
     return referral
 
 

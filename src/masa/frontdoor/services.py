@@ -17,7 +17,8 @@ from masa.core import audit
 from masa.core.models import Agency, AgencyKind, AuditAction, User
 from masa.core.presenters import govuk_date
 from masa.core.services import ServiceError
-from masa.earlyhelp.services import early_help_start
+from masa.earlyhelp.models import EarlyHelpEpisode
+from masa.earlyhelp.services import early_help_start, early_help_step_up
 from masa.journey.models import Case, EventType, Stage
 from masa.journey.services import (
     case_move,
@@ -42,7 +43,7 @@ from .models import (
     ReferralSource,
     ThresholdDecision,
 )
-from .selectors import decision_choices, previous_referral
+from .selectors import decision_options, previous_referral, sees_all_contacts
 
 CONTACT = "contact"
 REFERRAL = "referral"
@@ -94,7 +95,13 @@ def contact_log(
     consent_basis: str,
     rag: str = "",
 ) -> Contact:
-    """Log a contact about a child. It opens a case at the contact stage, or joins the open one."""
+    """Log a contact about a child. It opens a case at the contact stage, or joins the open one.
+
+    Only children's social care and the MASH log contacts on behalf of another agency; anyone
+    else's contact comes from their own agency (the source agency can read the contact).
+    """
+    if not sees_all_contacts(actor):
+        source_agency = actor.agency
     if received_at > timezone.now():
         raise ServiceError(
             "The date and time the contact was received must be now or in the past", "received_on"
@@ -255,9 +262,9 @@ def threshold_decide(
     """
     if contact.decision:
         raise ServiceError("A threshold decision has already been recorded on this contact")
-    choices = decision_choices(contact)
-    if decision not in choices:
-        allowed = " or ".join(ThresholdDecision(c).label.lower() for c in choices)
+    options = decision_options(contact)
+    if decision not in [value for value, _ in options]:
+        allowed = " or ".join(label.lower() for _, label in options)
         raise ServiceError(f"Select a decision: for this contact it can be {allowed}", "decision")
     partnership_id = contact.case.partnership_id
     level_name = _level_name(partnership_id, continuum_level)
@@ -304,6 +311,9 @@ def threshold_decide(
                 lead_agency=lead_agency,
                 reason=why,
             )
+        elif makes_referral and case.stage == Stage.EARLY_HELP:
+            assert target is not None
+            _step_up(actor, case, contact, decided_on, primary_need, target, why)
         elif makes_referral:
             assert target is not None
             referral_create(
@@ -351,6 +361,44 @@ def threshold_decide(
         )
     contact.refresh_from_db()
     return contact
+
+
+def _step_up(
+    actor: User,
+    case: Case,
+    contact: Contact,
+    decided_on: dt.date,
+    primary_need: str,
+    to_stage: Stage,
+    why: str,
+) -> Referral:
+    """A contact steps a child in early help up: early help ends as stepped up and the referral
+    is made as from the early help page, dated when the contact was received."""
+    episode = EarlyHelpEpisode.objects.filter(case=case, ended_on__isnull=True).first()
+    if episode is None:  # a case moved to early help without an episode: a plain referral
+        return referral_create(
+            actor=actor,
+            case=case,
+            referral_date=timezone.localdate(contact.received_at),
+            moved_on=decided_on,
+            source=contact.source,
+            primary_need=primary_need,
+            to_stage=to_stage,
+            reason=why,
+            contact=contact,
+        )
+    return early_help_step_up(
+        actor=actor,
+        episode=episode,
+        stepped_up_on=decided_on,
+        source=contact.source,
+        primary_need=primary_need,
+        reason=why,
+        version=None,  # the contact's version guards this decision
+        to_stage=to_stage,
+        referral_date=timezone.localdate(contact.received_at),
+        contact=contact,
+    )
 
 
 def _case_for_decision(actor: User, contact: Contact, decision: str) -> Case:

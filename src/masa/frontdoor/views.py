@@ -17,6 +17,7 @@ from masa.core.presenters import parse_masa_id
 from masa.core.services import ServiceError
 from masa.core.views import page, save_form, user_of
 from masa.journey.models import Stage
+from masa.journey.visibility import sees_case_management
 from masa.people.models import Child
 from masa.people.selectors import child_for_user, children_visible_to
 from masa.people.services import child_record_view
@@ -84,6 +85,8 @@ def contact_new(request: HttpRequest) -> HttpResponse:
             child_id = 0
         child = child_for_user(user, child_id)
     agencies = _agency_choices(user)
+    # Only children's social care and the MASH log contacts on behalf of another agency.
+    choose_agency = selectors.sees_all_contacts(user)
 
     def log(data: dict[str, Any]) -> Contact:
         found = children_visible_to(user).filter(pk=data["child_id"]).first()
@@ -98,7 +101,9 @@ def contact_new(request: HttpRequest) -> HttpResponse:
                 child=found,
                 received_at=received_at,
                 source=data["source"],
-                source_agency=_agency(user, data["source_agency"]),
+                source_agency=(
+                    _agency(user, data["source_agency"]) if choose_agency else user.agency
+                ),
                 referrer_name=data["referrer_name"],
                 reason=data["reason"],
                 presenting_factors=data["presenting_factors"],
@@ -111,7 +116,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
             raise
 
     if request.method == "POST":
-        form = ContactForm(request.POST, agencies=agencies)
+        form = ContactForm(request.POST, agencies=agencies, choose_agency=choose_agency)
     else:
         now = timezone.localtime()
         form = ContactForm(
@@ -123,6 +128,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
                 "source_agency": str(user.agency_id or ""),
             },
             agencies=agencies,
+            choose_agency=choose_agency,
         )
     saved = save_form(
         request,
@@ -138,6 +144,8 @@ def contact_new(request: HttpRequest) -> HttpResponse:
         "Log a contact",
         form=form,
         child=child,
+        choose_agency=choose_agency,
+        own_agency=user.agency,
         factor_fields=[name for name, _, _ in FACTOR_GROUPS],
     )
 
@@ -178,6 +186,7 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
         ),
         can_decide=user.has_masa_permission(Permission.DECIDE_THRESHOLD) and not contact.decision,
         referral=contact.referrals.first(),
+        can_open_case=sees_case_management(user),
         **context,
     )
 
@@ -215,7 +224,7 @@ def contact_decide(request: HttpRequest, contact_id: int) -> HttpResponse:
     user = user_of(request)
     contact, context = _contact_context(user, contact_id)
     partnership_id = contact.case.partnership_id
-    decisions = [(d.value, d.label) for d in selectors.decision_choices(contact)]
+    decisions = selectors.decision_options(contact)
     levels = selectors.continuum_levels(partnership_id)
     agencies = _agency_choices(user)
     form_args = {"decisions": decisions, "levels": levels, "agencies": agencies}
@@ -262,6 +271,7 @@ def contact_decide(request: HttpRequest, contact_id: int) -> HttpResponse:
         form=form,
         previous_referral=previous,
         screening=len(decisions) > 1,
+        offers_early_help=any(d == ThresholdDecision.EARLY_HELP for d, _ in decisions),
         open_case=contact.case if contact.case.stage != Stage.CONTACT else None,
         **context,
     )
@@ -289,6 +299,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             and referral.case.stage == Stage.REFERRAL
             and not referral.no_further_action
         ),
+        can_open_case=sees_case_management(user),
     )
 
 

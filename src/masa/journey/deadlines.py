@@ -17,10 +17,17 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from masa.core.calendar import Clock, ClockRule, ClockState, WorkingDayCalendar, compute_clock
+from masa.core.calendar import (
+    Clock,
+    ClockRule,
+    ClockState,
+    Unit,
+    WorkingDayCalendar,
+    compute_clock,
+)
 from masa.core.calendar import working_day_calendar as current_calendar
 
-from .clocks import DEFAULT_RULES, rules_for_partnership
+from .clocks import rules_for_partnership
 from .models import Case, CaseTransition, Stage
 
 
@@ -70,7 +77,43 @@ class Scope:
 
 
 PLAN_SETS_ITS_OWN = "visit frequency set in the child protection plan"
-DEFAULT_VISIT_FREQUENCY = DEFAULT_RULES["cp_visit"].duration
+
+
+def cp_visit_rule(rules: dict[str, ClockRule], plan_frequency: int | None) -> ClockRule:
+    """The rule for a child protection plan's visits: the plan's own frequency (in working days)
+    when it sets one, otherwise the partnership's local ``cp_visit`` rule (null = not set).
+
+    The ONE place this choice is made: the plan page and the work lists both come here.
+    """
+    rule = rules["cp_visit"]
+    if plan_frequency is None:
+        return rule
+    return dataclasses.replace(
+        rule,
+        duration=plan_frequency,
+        unit=Unit.WORKING_DAYS,
+        source=f"{PLAN_SETS_ITS_OWN}; {rule.source}",
+    )
+
+
+def cp_visit_start(plan_started_on: dt.date, last_seen: dt.date | None) -> dt.date:
+    """The visit clock runs from the plan's start, or the last time the child was seen since."""
+    return last_seen if last_seen is not None and last_seen > plan_started_on else plan_started_on
+
+
+def cp_visit_clock(
+    partnership_id: int,
+    plan_started_on: dt.date,
+    last_seen: dt.date | None,
+    plan_frequency: int | None,
+    calendar: WorkingDayCalendar | None = None,
+) -> Clock:
+    """When the child on a plan must next be seen (for a record page showing one plan)."""
+    rule = cp_visit_rule(rules_for_partnership(partnership_id), plan_frequency)
+    return compute_clock(
+        rule, cp_visit_start(plan_started_on, last_seen), calendar or current_calendar()
+    )
+
 
 CASE_FIELDS = (
     "case_id",
@@ -92,16 +135,12 @@ class _Computer:
         self.rules = rules
         self.calendar = calendar
         self.today = today
-        self._memo: dict[tuple[str, dt.date, int], Clock] = {}
+        self._memo: dict[tuple[str, dt.date, int, str, str], Clock] = {}
 
     def clock(self, code: str, start: dt.date, duration: int | None = None) -> Clock:
-        rule = self.rules[code]
-        if duration is not None and duration != rule.duration:
-            # A record that sets its own frequency (a plan's visits) overrides the rule.
-            rule = dataclasses.replace(
-                rule, duration=duration, source=f"{PLAN_SETS_ITS_OWN}; {rule.source}"
-            )
-        key = (code, start, rule.duration)
+        # A plan that sets its own visit frequency overrides the partnership's rule.
+        rule = cp_visit_rule(self.rules, duration) if code == "cp_visit" else self.rules[code]
+        key = (code, start, rule.duration, rule.unit, rule.source)
         if key not in self._memo:
             self._memo[key] = compute_clock(rule, start, self.calendar)
         return self._memo[key]
@@ -252,13 +291,11 @@ def open_deadlines(
         last_seen = row["last_seen"]
         plan_start = row["started_on"]
         assert isinstance(plan_start, dt.date)
-        seen_from = (
-            last_seen if isinstance(last_seen, dt.date) and last_seen > plan_start else plan_start
+        seen_from = cp_visit_start(
+            plan_start, last_seen if isinstance(last_seen, dt.date) else None
         )
-        # The plan's own visit frequency, when it differs from masa's default, beats the
-        # partnership's rule (the model's default is masa's default: "not set in the plan").
-        frequency = row["visit_frequency_working_days"]
-        own = frequency if frequency and frequency != DEFAULT_VISIT_FREQUENCY else None
+        # The plan's own frequency (null: not set) beats the partnership's rule.
+        own = row["visit_frequency_working_days"]
         add(c.deadline("cp_visit", "Child protection visit", seen_from, row, duration=own))
 
     # A decision that a strategy discussion is needed (the case moved to that stage) with no

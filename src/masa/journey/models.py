@@ -53,6 +53,15 @@ class Case(models.Model):
             models.Index(fields=["partnership", "stage"]),
             models.Index(fields=["child", "opened_on"]),
         ]
+        constraints: ClassVar = [
+            # A child has at most one open case: the database refuses a second even if two
+            # contacts about the same child are logged at the same moment.
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=~models.Q(stage="closed"),
+                name="one_open_case_per_child",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Case {self.pk} for {self.child}"

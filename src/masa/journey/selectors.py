@@ -21,7 +21,9 @@ from masa.people.selectors import children_visible_to
 from .clocks import DEFAULT_RULES, rules_for_partnership
 from .deadlines import Deadline, Scope, clock_for, open_cases, open_deadlines
 from .models import Allocation, Case, CaseTransition, EventType, OversightNote, Stage
-from .visibility import agency_may_read, sees_case_management
+from .visibility import agency_may_read, agency_may_read_clock, sees_case_management
+
+OPEN_TO_SOCIAL_CARE = "Open to children's social care"
 
 
 def case_for_user(user: User, case_id: int) -> Case:
@@ -574,6 +576,9 @@ def child_journey_panel(user: User, child: Child) -> dict[str, Any]:
         .first()
     )
     deadlines = case_deadlines(case) if case is not None else []
+    social_care = sees_case_management(user)
+    if not social_care:
+        deadlines = [d for d in deadlines if agency_may_read_clock(user, d.code)]
     can_open_transfer = case is None and user.has_masa_permission(Permission.RECORD_CASEWORK)
     return {
         "journey_panel": {
@@ -588,6 +593,11 @@ def child_journey_panel(user: User, child: Child) -> dict[str, Any]:
             if agency_may_read(user, EventType.CONFERENCE)
             else None,
             "stage_tag": stage_tag_class(case.stage) if case else "",
+            # Other agencies learn that social care is working with the child, not the stage
+            # (which could tell of a strategy discussion or an enquiry not shared with them).
+            "stage_label": (case.get_stage_display() if social_care else OPEN_TO_SOCIAL_CARE)
+            if case
+            else "",
             "deadlines": deadlines[:PANEL_DEADLINES],
             "more_deadlines": max(0, len(deadlines) - PANEL_DEADLINES),
             "chronology_url": url_or_none("journey:chronology", child.pk),

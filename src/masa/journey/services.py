@@ -74,7 +74,10 @@ def case_open(
     if opened_on > _today():
         raise ServiceError("The date the case opened must be today or in the past", "opened_on")
     with transaction.atomic():
-        if Case.objects.select_for_update().filter(child=child).exclude(stage=Stage.CLOSED):
+        # Lock the child, not the (possibly empty) set of its open cases, so two contacts
+        # logged at once cannot both open a case; the database's unique condition backs this.
+        Child.objects.select_for_update().filter(pk=child.pk).first()
+        if Case.objects.filter(child=child).exclude(stage=Stage.CLOSED).exists():
             raise ServiceError(
                 f"{child.full_name} already has an open case. Add to that case instead."
             )
@@ -174,6 +177,15 @@ def case_move(
     if effective_on < locked.opened_on:
         raise ServiceError(
             "The date of this change must be on or after the date the case opened", "effective_on"
+        )
+    latest = (
+        locked.transitions.order_by("-effective_on").values_list("effective_on", flat=True).first()
+    )
+    if latest is not None and effective_on < latest:
+        raise ServiceError(
+            f"The date of this change must be on or after the case's last change of stage "
+            f"({govuk_date(latest)}), so the stage history stays in order",
+            "effective_on",
         )
     locked.stage = to_stage
     fields = ["stage", "version"]
@@ -314,15 +326,48 @@ def case_close(
             raise StaleVersion()
         case_move(actor=actor, case=case, to_stage=Stage.CLOSED, effective_on=closed_on,
                   reason=reason)  # fmt: skip
+        # Every agency working with the child reads this line, so it says only that the case
+        # closed; the reason stays on the stage history, which is social care's own record.
         chronology_record(
             actor=actor,
             child=case.child,
             case=case,
             occurred_on=closed_on,
             event_type=EventType.CLOSURE,
-            summary=f"Case closed: {reason}",
+            summary="Case closed by children's social care",
         )
     return case
+
+
+def records_still_open(case: Case) -> list[str]:
+    """What must be finished before a manager closes the case, in the words of the next step."""
+    from masa.earlyhelp.models import EarlyHelpEpisode
+    from masa.protection.models import Assessment, ChildProtectionPlan, CINPlan, S47Enquiry
+
+    checks = [
+        (ChildProtectionPlan.objects.filter(case=case, ended_on__isnull=True),
+         "End the child protection plan"),
+        (CINPlan.objects.filter(case=case, ended_on__isnull=True), "End the child in need plan"),
+        (S47Enquiry.objects.filter(case=case, outcome=""),
+         "Record the outcome of the section 47 enquiry"),
+        (Assessment.objects.filter(case=case, authorised_on__isnull=True),
+         "Authorise the assessment"),
+        (EarlyHelpEpisode.objects.filter(case=case, ended_on__isnull=True), "End the early help"),
+    ]  # fmt: skip
+    return [step for queryset, step in checks if queryset.exists()]
+
+
+def case_close_by_manager(
+    *, actor: User, case: Case, closed_on: dt.date, reason: str, version: int | None = None
+) -> Case:
+    """A manager closes a case directly: only once its plans, enquiries and assessments are
+    finished, so no open record drops off the work lists with its case."""
+    still_open = records_still_open(case)
+    if still_open:
+        raise ServiceError(
+            "This case still has open work. Before closing it: " + "; ".join(still_open) + "."
+        )
+    return case_close(actor=actor, case=case, closed_on=closed_on, reason=reason, version=version)
 
 
 # The chronology ------------------------------------------------------------------------------

@@ -133,7 +133,7 @@ def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
     if save_form(
         request,
         form,
-        lambda data: services.case_close(
+        lambda data: services.case_close_by_manager(
             actor=user,
             case=case,
             closed_on=data["closed_on"],

@@ -32,3 +32,28 @@ def require_agency_may_read(user: User, event_type: EventType) -> None:
 def sees_case_management(user: User) -> bool:
     """The case page (stage history, allocation, oversight) is children's social care's record."""
     return user.agency is not None and user.agency.kind == AgencyKind.LOCAL_AUTHORITY
+
+
+# The kind of record each clock belongs to: a deadline is shown to an agency only where that
+# agency may read the record it is about (a police officer does not learn of a pending contact).
+CLOCK_RECORD: dict[str, EventType] = {
+    "contact_decision": EventType.CONTACT,
+    "assessment": EventType.ASSESSMENT,
+    "assessment_dfe": EventType.ASSESSMENT,
+    "strategy": EventType.STRATEGY,
+    "icpc": EventType.CONFERENCE,
+    "icpc_dfe": EventType.CONFERENCE,
+    "core_group_first": EventType.CORE_GROUP,
+    "core_group_next": EventType.CORE_GROUP,
+    "review_conference_first": EventType.CONFERENCE,
+    "review_conference_next": EventType.CONFERENCE,
+    "cp_visit": EventType.VISIT,
+    "cin_review": EventType.CIN_PLAN,
+    "early_help_assessment": EventType.EARLY_HELP,
+    "early_help_review": EventType.EARLY_HELP,
+    "conference_papers": EventType.CONFERENCE,
+}
+
+
+def agency_may_read_clock(user: User, code: str) -> bool:
+    return agency_may_read(user, CLOCK_RECORD.get(code, EventType.OVERSIGHT))

@@ -758,6 +758,15 @@ def child_merge(*, user: User, keep: Child, duplicate: Child) -> Child:
                 "One of these records has already been merged. Start again from the record kept",
                 field="other_id",
             )
+        from masa.journey.models import Case, Stage  # casework builds on people
+
+        open_cases = Case.objects.filter(child__in=[keep, duplicate]).exclude(stage=Stage.CLOSED)
+        if open_cases.values("child_id").distinct().count() > 1:
+            raise ServiceError(
+                "Both records have an open case. Close one of the cases (or hand its work "
+                "over to the other) before merging, so the child has one open case",
+                field="other_id",
+            )
         # A relationship between the two records would become a child related to itself.
         between = Relationship.objects.filter(
             Q(child=keep, other_child=duplicate) | Q(child=duplicate, other_child=keep)

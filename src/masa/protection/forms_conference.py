@@ -297,7 +297,7 @@ class DecisionForm(GovukForm):
     visit_frequency_working_days = forms.IntegerField(
         label="Visit the child at least every (working days)",
         required=False,
-        initial=10,
+        help_text="If a plan is needed. Leave blank to follow the partnership's visiting rule",
         widget=forms.NumberInput,
         error_messages={"invalid": "Visit frequency must be a whole number of working days"},
     )

@@ -8,7 +8,7 @@ from django import forms
 
 from masa.core.forms import GovukDateField, GovukForm
 
-from .forms_conference import text
+from .forms_conference import text, version_field
 
 
 class AgencyReportForm(GovukForm):
@@ -19,6 +19,7 @@ class AgencyReportForm(GovukForm):
         help_text="What your agency knows about the child and family, the risks you see and "
         "what your agency is doing",
     )
+    version = version_field()
 
 
 class PackShareForm(GovukForm):

@@ -52,6 +52,8 @@ class PlanEditForm(GovukForm):
     )
     visit_frequency_working_days = forms.IntegerField(
         label="Visit the child at least every (working days)",
+        required=False,
+        help_text="Leave blank to follow the partnership's visiting rule",
         widget=forms.NumberInput,
         error_messages=VISIT_FREQUENCY_ERRORS,
     )

@@ -223,8 +223,9 @@ class ChildProtectionPlan(models.Model):
     latest_category = models.CharField(max_length=3, choices=CategoryOfAbuse.choices)
     plan = models.TextField(blank=True)
     contingency_plan = models.TextField()
-    # Local rule default: statutory visits every 10 working days; the plan may set its own.
-    visit_frequency_working_days = models.PositiveSmallIntegerField(default=10)
+    # The plan's own visit frequency; null = the partnership's local rule (``cp_visit``), which
+    # ``masa.journey.deadlines.cp_visit_rule`` applies for the plan page and the work lists alike.
+    visit_frequency_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)  # CPPendDate
     end_reason = models.CharField(max_length=30, choices=PlanEndReason.choices, blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -305,6 +306,8 @@ class AgencyReport(models.Model):
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField()
     report = models.TextField()
+    # Optimistic concurrency: a second writer at the same agency cannot silently replace it.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints: ClassVar = [

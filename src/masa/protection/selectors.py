@@ -16,14 +16,23 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from masa.core.calendar import Clock, ClockState, Unit, add_months, working_day_calendar
+from masa.core.calendar import (
+    Clock,
+    ClockRule,
+    ClockState,
+    Unit,
+    add_months,
+    how_long,
+    working_day_calendar,
+)
 from masa.core.models import Agency, AgencyKind, User
 from masa.core.permissions import ROLES, Permission
 from masa.core.presenters import govuk_date
 from masa.journey.clocks import rules_for_partnership
-from masa.journey.deadlines import clock_for
-from masa.journey.models import Case, PracticeModel, Stage
+from masa.journey.deadlines import clock_for, cp_visit_clock, cp_visit_rule
+from masa.journey.models import Case, EventType, PracticeModel, Stage
 from masa.journey.services import practice_settings
+from masa.journey.visibility import agency_may_read
 from masa.people.models import Child, Relationship, RelationshipKind
 from masa.people.selectors import children_visible_to
 
@@ -55,6 +64,26 @@ def conference_for_user(user: User, conference_id: int) -> Conference:
         .first()
     )
     if conference is None:
+        raise Http404("No conference found")
+    return conference
+
+
+def sees_every_child(user: User, conference: Conference) -> bool:
+    """Whether the user can see every child the conference considered (a sibling group may
+    include a restricted child in another team)."""
+    return not (
+        ConferenceChild.objects.filter(conference=conference)
+        .exclude(child__in=children_visible_to(user))
+        .exists()
+    )
+
+
+def conference_for_change(user: User, conference_id: int) -> Conference:
+    """The conference for a change that reaches every child it considered (held, rescheduled,
+    corrected, cancelled, a child added): only if the user can see every one of them. Otherwise
+    the same 404 as a missing conference, so a hidden child is neither named nor changed."""
+    conference = conference_for_user(user, conference_id)
+    if not sees_every_child(user, conference):
         raise Http404("No conference found")
     return conference
 
@@ -452,6 +481,22 @@ def review_clocks(plan: ChildProtectionPlan, today: dt.date) -> Meetings:
     return Meetings(held, next_due)
 
 
+def visit_rule(plan: ChildProtectionPlan) -> ClockRule:
+    """The visit frequency that applies to the plan: its own, or the partnership's rule."""
+    return cp_visit_rule(
+        rules_for_partnership(plan.case.partnership_id), plan.visit_frequency_working_days
+    )
+
+
+def visit_frequency_text(plan: ChildProtectionPlan) -> str:
+    """For example "At least every 5 working days (set in the plan)"."""
+    rule = visit_rule(plan)
+    whose = (
+        "the partnership's rule" if plan.visit_frequency_working_days is None else "set in the plan"
+    )
+    return f"At least every {how_long(rule.duration, rule.unit)} ({whose})"
+
+
 @dataclass(frozen=True)
 class VisitSummary:
     visits: int
@@ -472,10 +517,13 @@ def visit_summary(plan: ChildProtectionPlan, today: dt.date) -> VisitSummary:
     last_seen = seen[0].visited_on if seen else None
     next_due = None
     if plan.ended_on is None:
-        start = last_seen if last_seen and last_seen > plan.started_on else plan.started_on
-        next_due = _line(
-            "Child next seen", clock_for(plan.case.partnership_id, "cp_visit", start), today, None
+        clock = cp_visit_clock(
+            plan.case.partnership_id,
+            plan.started_on,
+            last_seen,
+            plan.visit_frequency_working_days,
         )
+        next_due = _line("Child next seen", clock, today, None)
     return VisitSummary(
         visits=len(rows),
         seen=len(seen),
@@ -631,19 +679,33 @@ def agency_reports(pack: MeetingPack | None) -> list[AgencyReport]:
 
 @dataclass(frozen=True)
 class PackSection:
-    """One child's part of the papers: the current plan and the latest assessment summary."""
+    """One child's part of the papers: the current plan and the latest assessment summary, each
+    only where the reader's agency may read that kind of record (``may_read_*`` false: withheld,
+    by the same table that decides who reads each chronology line)."""
 
     subject: ConferenceChild
     plan: ChildProtectionPlan | None
     assessment: Assessment | None
+    may_read_plan: bool = True
+    may_read_assessment: bool = True
 
 
-def pack_sections(conference: Conference, subjects: list[ConferenceChild]) -> list[PackSection]:
+def pack_sections(
+    user: User, conference: Conference, subjects: list[ConferenceChild]
+) -> list[PackSection]:
+    may_read_plan = agency_may_read(user, EventType.CP_PLAN)
+    may_read_assessment = agency_may_read(user, EventType.ASSESSMENT)
     return [
         PackSection(
             subject=subject,
-            plan=plan_for_pack(subject),
-            assessment=latest_assessment(subject.child, conference.meeting_on),
+            plan=plan_for_pack(subject) if may_read_plan else None,
+            assessment=(
+                latest_assessment(subject.child, conference.meeting_on)
+                if may_read_assessment
+                else None
+            ),
+            may_read_plan=may_read_plan,
+            may_read_assessment=may_read_assessment,
         )
         for subject in subjects
     ]

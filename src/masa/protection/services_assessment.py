@@ -326,7 +326,12 @@ def assessment_authorise(
             reason=reason,
         )
         why = f"Assessment authorised: {AssessmentOutcome(outcome).label}. {reason}"
-        if outcome == AssessmentOutcome.NO_FURTHER_ACTION:
+        stage_now = Case.objects.values_list("stage", flat=True).get(pk=case.pk)
+        if stage_now != Stage.ASSESSMENT:
+            # The case has moved on while the assessment was open (for example a strategy
+            # discussion started an enquiry): the outcome is recorded, the case stays where it is.
+            pass
+        elif outcome == AssessmentOutcome.NO_FURTHER_ACTION:
             close_case(
                 actor=actor,
                 case=case,

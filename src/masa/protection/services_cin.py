@@ -179,7 +179,9 @@ def cin_plan_start(
             case=case,
             occurred_on=started_on,
             event_type=EventType.CIN_PLAN,
-            summary=f"Child in need plan started. {reason}".strip(),
+            # Shared with every agency working with the child: the reason (which may tell of a
+            # strategy discussion or an enquiry) stays on the stage history.
+            summary="Child in need plan started",
             record=created,
         )
         audit.record(

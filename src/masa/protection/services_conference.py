@@ -597,13 +597,13 @@ def conference_update(
     _check_agencies(agencies, partnership_id)
     for subject in subjects:
         _check_corrected_date(conference, subject, held_on)
-    plans = list(ChildProtectionPlan.objects.filter(conference=conference))
+    plans = list(ChildProtectionPlan.objects.filter(conference=conference).select_related("child"))
     ended_here = (
         list(
             ChildProtectionPlan.objects.filter(
                 case__in=[s.case for s in subjects if s.plan_needed is False],
                 ended_on=conference.held_on,
-            )
+            ).select_related("child")
         )
         if conference.kind == ConferenceKind.REVIEW
         else []
@@ -636,10 +636,13 @@ def conference_update(
                 # A plan starts on the day of the conference that made it (CPPstartDate).
                 ChildProtectionPlan.objects.filter(pk=plan.pk).update(started_on=held_on)
                 chronology_follow(plan, occurred_on=held_on)
+                _audit_plan_date(actor, plan, "started_on", plan.started_on, held_on)
             for plan in ended_here:
                 # A review that ended a plan: the plan's end date is the review's date.
                 ChildProtectionPlan.objects.filter(pk=plan.pk).update(ended_on=held_on)
                 chronology_follow(ChronologyKey.of(plan, "end"), occurred_on=held_on)
+                assert plan.ended_on is not None
+                _audit_plan_date(actor, plan, "ended_on", plan.ended_on, held_on)
         after = audit.snapshot(conference, CONFERENCE_FIELDS)
         after["agencies"] = sorted(a.pk for a in agencies)
         for subject in subjects:
@@ -655,6 +658,23 @@ def conference_update(
             )
     conference.refresh_from_db()
     return conference
+
+
+def _audit_plan_date(
+    actor: User, plan: ChildProtectionPlan, field: str, before: dt.date, after: dt.date
+) -> None:
+    """A plan's date that followed the corrected conference date, audited against the plan."""
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type=CP_PLAN,
+        object_id=plan.pk,
+        object_label=f"Child protection plan for {plan.child.full_name}",
+        child_id=plan.child_id,
+        before={field: before.isoformat()},
+        after={field: after.isoformat()},
+        reason="The date of the conference was corrected",
+    )
 
 
 def _check_corrected_date(
@@ -721,8 +741,10 @@ def conference_decide(
         raise ServiceError(
             f"Select whether {child.full_name} needs a child protection plan", "plan_needed"
         )
-    frequency = visit_frequency_working_days or 10
+    # None: the plan follows the partnership's local visit rule.
+    frequency = visit_frequency_working_days
     if plan_needed:
+        _check_no_open_plan(subject)
         if category not in CategoryOfAbuse.values:
             raise ServiceError("Select the category of abuse", "category")
         if not contingency_plan.strip():
@@ -731,7 +753,7 @@ def conference_decide(
                 f"{child.first_name} safe",
                 "contingency_plan",
             )
-        if not 1 <= frequency <= MAX_VISIT_INTERVAL:
+        if frequency is not None and not 1 <= frequency <= MAX_VISIT_INTERVAL:
             raise ServiceError(
                 f"Visits must be every 1 to {MAX_VISIT_INTERVAL} working days",
                 "visit_frequency_working_days",
@@ -749,6 +771,8 @@ def conference_decide(
                 f"The decision for {child.full_name} has already been recorded. Check the "
                 "conference as it is now"
             )
+        if plan_needed:
+            _check_no_open_plan(locked)  # a plan may have started since the checks above
         locked.plan_needed = plan_needed
         locked.category = category if plan_needed else ""
         locked.save(update_fields=["plan_needed", "category"])
@@ -805,6 +829,23 @@ def conference_decide(
     return None
 
 
+def _check_no_open_plan(subject: ConferenceChild) -> None:
+    """A child has at most one open child protection plan: a conference held while one is open
+    reviews it rather than starting another."""
+    current = (
+        ChildProtectionPlan.objects.filter(child_id=subject.child_id, ended_on__isnull=True)
+        .order_by("-started_on")
+        .first()
+    )
+    if current is not None:
+        raise ServiceError(
+            f"{subject.child.full_name} already has a child protection plan that started on "
+            f"{govuk_date(current.started_on)}. A conference while a plan is open is a review "
+            "conference: record a review conference from the plan instead",
+            "plan_needed",
+        )
+
+
 def _start_plan(
     *,
     actor: User,
@@ -813,7 +854,7 @@ def _start_plan(
     category: str,
     plan: str,
     contingency_plan: str,
-    visit_frequency: int,
+    visit_frequency: int | None,
 ) -> ChildProtectionPlan:
     conference = subject.conference
     child = subject.child

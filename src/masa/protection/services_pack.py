@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from masa.core import audit
 from masa.core.models import Agency, AuditAction, User
 from masa.core.presenters import govuk_date
-from masa.core.services import ServiceError
+from masa.core.services import ServiceError, StaleVersion
+from masa.journey.services import check_version
 
 from .models import AgencyReport, Conference, MeetingPack, PackShare
 from .services_cin import check_not_future
@@ -73,8 +74,14 @@ def pack_assemble(*, actor: User, conference: Conference) -> MeetingPack:
     return pack
 
 
-def agency_report_submit(*, actor: User, conference: Conference, report: str) -> AgencyReport:
-    """The actor's agency's report for the pack; a later report replaces it (audited)."""
+def agency_report_submit(
+    *, actor: User, conference: Conference, report: str, version: int | None = None
+) -> AgencyReport:
+    """The actor's agency's report for the pack; a later report replaces it (audited).
+
+    ``version`` is the report's version the writer started from (0: there was no report yet);
+    if a colleague at the same agency saved first, the report is refused with ``StaleVersion``
+    rather than silently replaced. None skips the check (service callers with no form)."""
     check_not_cancelled(conference)
     if actor.agency is None:
         raise ServiceError("Only people working for an agency can submit an agency report")
@@ -83,7 +90,9 @@ def agency_report_submit(*, actor: User, conference: Conference, report: str) ->
         raise ServiceError(f"Enter {actor.agency.name}'s report for the conference", "report")
     with transaction.atomic():
         pack = pack_assemble(actor=actor, conference=conference)
-        existing = AgencyReport.objects.filter(pack=pack, agency=actor.agency).first()
+        existing = (
+            AgencyReport.objects.select_for_update().filter(pack=pack, agency=actor.agency).first()
+        )
         before = (
             {
                 "author": existing.author_id,
@@ -93,11 +102,22 @@ def agency_report_submit(*, actor: User, conference: Conference, report: str) ->
             if existing
             else None
         )
-        saved, _ = AgencyReport.objects.update_or_create(
-            pack=pack,
-            agency=actor.agency,
-            defaults={"author": actor, "submitted_at": timezone.now(), "report": text},
-        )
+        fields = {"author": actor, "submitted_at": timezone.now(), "report": text}
+        if existing is None:
+            if version:
+                raise StaleVersion()  # the report the writer started from has gone
+            try:
+                with transaction.atomic():
+                    saved = AgencyReport.objects.create(pack=pack, agency=actor.agency, **fields)
+            except IntegrityError:
+                # A colleague at the same agency added the report first.
+                raise StaleVersion() from None
+        else:
+            check_version(
+                AgencyReport, existing.pk, existing.version if version is None else version
+            )
+            AgencyReport.objects.filter(pk=existing.pk).update(**fields)
+            saved = AgencyReport.objects.get(pk=existing.pk)
         _audit_each_child(
             actor=actor,
             action=AuditAction.UPDATE if existing else AuditAction.CREATE,

@@ -67,9 +67,10 @@ def plan_update(
     version: int | None,
     plan_text: str,
     contingency_plan: str,
-    visit_frequency_working_days: int,
+    visit_frequency_working_days: int | None,
 ) -> ChildProtectionPlan:
-    """Change what the plan says. A plan must always have a contingency plan."""
+    """Change what the plan says. A plan must always have a contingency plan. A visit frequency
+    of None follows the partnership's local visiting rule."""
     _check_open(plan)
     if not contingency_plan.strip():
         raise ServiceError(
@@ -77,7 +78,9 @@ def plan_update(
             f"{plan.child.first_name} safe",
             "contingency_plan",
         )
-    if not 1 <= visit_frequency_working_days <= MAX_VISIT_INTERVAL:
+    if visit_frequency_working_days is not None and not (
+        1 <= visit_frequency_working_days <= MAX_VISIT_INTERVAL
+    ):
         raise ServiceError(
             f"Visits must be every 1 to {MAX_VISIT_INTERVAL} working days",
             "visit_frequency_working_days",

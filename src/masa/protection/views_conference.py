@@ -282,7 +282,10 @@ def conference_detail(request: HttpRequest, conference_id: int) -> HttpResponse:
     rows = selectors.conference_rows(conference, subjects, today)
     pid = selectors.conference_partnership_id(conference)
     pack = selectors.pack_of(conference)
-    can_record = user.has_masa_permission(Permission.RECORD_CASEWORK)
+    # Changes to the whole conference need every child it considered to be in the user's scope.
+    can_record = user.has_masa_permission(
+        Permission.RECORD_CASEWORK
+    ) and selectors.sees_every_child(user, conference)
     can_chair = user.has_masa_permission(Permission.CHAIR_CONFERENCES)
     review_plan = (
         rows[0].plan
@@ -312,7 +315,7 @@ def conference_detail(request: HttpRequest, conference_id: int) -> HttpResponse:
 @requires(Permission.RECORD_CASEWORK)
 def conference_edit(request: HttpRequest, conference_id: int) -> HttpResponse:
     user = acting_user(request)
-    conference = selectors.conference_for_user(user, conference_id)
+    conference = selectors.conference_for_change(user, conference_id)
     if not conference.is_held:
         return _reschedule(request, user, conference)
     pid = selectors.conference_partnership_id(conference)
@@ -404,7 +407,7 @@ def _reschedule(request: HttpRequest, user: User, conference: Conference) -> Htt
 def conference_held(request: HttpRequest, conference_id: int) -> HttpResponse:
     """Record that a scheduled initial or transfer-in conference took place."""
     user = acting_user(request)
-    conference = selectors.conference_for_user(user, conference_id)
+    conference = selectors.conference_for_change(user, conference_id)
     pid = selectors.conference_partnership_id(conference)
     today = timezone.localdate()
     scheduled_on = conference.scheduled_on
@@ -451,7 +454,7 @@ def conference_held(request: HttpRequest, conference_id: int) -> HttpResponse:
 @requires(Permission.RECORD_CASEWORK)
 def conference_cancel_view(request: HttpRequest, conference_id: int) -> HttpResponse:
     user = acting_user(request)
-    conference = selectors.conference_for_user(user, conference_id)
+    conference = selectors.conference_for_change(user, conference_id)
     form = CancelForm(posted_data(request), initial={"version": conference.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -478,7 +481,7 @@ def conference_cancel_view(request: HttpRequest, conference_id: int) -> HttpResp
 @requires(Permission.RECORD_CASEWORK)
 def conference_add_child_view(request: HttpRequest, conference_id: int) -> HttpResponse:
     user = acting_user(request)
-    conference = selectors.conference_for_user(user, conference_id)
+    conference = selectors.conference_for_change(user, conference_id)
     subjects = selectors.visible_subjects(user, conference)
     considered = {s.child_id for s in subjects}
     suggestions: list[Child] = []

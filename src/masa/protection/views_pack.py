@@ -34,7 +34,7 @@ def _pack_context(user: User, conference: Conference) -> dict[str, Any]:
     return {
         "conference": conference,
         "pack": pack,
-        "sections": selectors.pack_sections(conference, subjects),
+        "sections": selectors.pack_sections(user, conference, subjects),
         "reports": selectors.agency_reports(pack),
         "pack_status": selectors.pack_status(conference, pack),
         "agencies": conference.agencies.order_by("name"),
@@ -99,12 +99,20 @@ def pack_report(request: HttpRequest, conference_id: int) -> HttpResponse:
         else None
     )
     form = AgencyReportForm(
-        posted_data(request), initial={"report": existing.report if existing else ""}
+        posted_data(request),
+        initial={
+            "report": existing.report if existing else "",
+            # 0: the user started from no report (someone adding one meanwhile is a conflict).
+            "version": existing.version if existing else 0,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
             agency_report_submit(
-                actor=user, conference=conference, report=form.cleaned_data["report"]
+                actor=user,
+                conference=conference,
+                report=form.cleaned_data["report"],
+                version=form.cleaned_data["version"],
             )
         except ServiceError as error:
             add_service_error(form, error)

@@ -11,6 +11,8 @@ from masa.core.access import requires
 from masa.core.permissions import Permission
 from masa.core.services import ServiceError
 from masa.core.views import add_service_error, page
+from masa.journey.models import EventType
+from masa.journey.visibility import agency_may_read
 from masa.people.services import child_record_view
 
 from . import selectors
@@ -59,9 +61,11 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         reviews=selectors.review_clocks(plan, today),
         scheduled_review=selectors.scheduled_review(plan),
         visits=selectors.visit_summary(plan, today),
+        visit_frequency=selectors.visit_frequency_text(plan),
         can_edit=is_open and user.has_masa_permission(Permission.RECORD_CASEWORK),
         can_chair=is_open and user.has_masa_permission(Permission.CHAIR_CONFERENCES),
         can_end=is_open and user.has_masa_permission(Permission.AUTHORISE_CASEWORK),
+        can_see_visits=agency_may_read(user, EventType.VISIT),
         today=today,
     )
 
