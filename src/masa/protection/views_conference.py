@@ -4,7 +4,9 @@ held; correcting it; and the chair's decision for each child once it is held."""
 
 from __future__ import annotations
 
-from django.contrib import messages
+import datetime as dt
+from typing import TypedDict
+
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -15,7 +17,7 @@ from masa.core.models import Agency, User
 from masa.core.permissions import Permission
 from masa.core.presenters import format_masa_id
 from masa.core.services import ServiceError
-from masa.core.views import add_service_error, page
+from masa.core.views import page, save_form, user_of
 from masa.journey.models import Case, Stage
 from masa.journey.selectors import case_for_user
 from masa.people.models import Child
@@ -31,12 +33,15 @@ from .forms_conference import (
     ConferenceForm,
     ConferenceScheduleForm,
     DecisionForm,
+    MeetingForm,
     RescheduleForm,
+    SiblingGroup,
     TransferInForm,
     as_bool,
 )
 from .models import Conference, ConferenceKind
 from .services_conference import (
+    SignsOfSafety,
     conference_add_child,
     conference_cancel,
     conference_decide,
@@ -47,12 +52,6 @@ from .services_conference import (
     conference_update,
     transfer_in_open,
 )
-
-
-def acting_user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def posted_data(request: HttpRequest) -> QueryDict | None:
@@ -87,6 +86,45 @@ def chosen_chair(form: ChosenPeople, partnership_id: int) -> User | None:
     return selectors.conference_chairs(partnership_id).filter(pk=chair_id).first()
 
 
+class People(TypedDict):
+    """The agencies and chair of a conference, as keyword arguments for its services."""
+
+    agencies: list[Agency]
+    chair: User | None
+
+
+class Meeting(People):
+    """A conference held, as keyword arguments for the services that record one."""
+
+    held_on: dt.date
+    family_attended: bool
+    summary: str
+    mapping: SignsOfSafety | None
+
+
+def chosen_people(form: ChosenPeople, partnership_id: int) -> People:
+    """The agencies and chair picked on a scheduling form."""
+    return {
+        "agencies": chosen_agencies(form, partnership_id),
+        "chair": chosen_chair(form, partnership_id),
+    }
+
+
+def meeting_held(
+    form: MeetingForm, partnership_id: int, *, default_chair: User | None = None
+) -> Meeting:
+    """What a meeting form recorded about a conference held; ``default_chair`` stands in for
+    a chair not picked."""
+    return {
+        "held_on": form.cleaned_data["held_on"],
+        "agencies": chosen_agencies(form, partnership_id),
+        "family_attended": form.family_attended(),
+        "summary": form.cleaned_data["summary"],
+        "chair": chosen_chair(form, partnership_id) or default_chair,
+        "mapping": form.mapping(),
+    }
+
+
 def _case_of_visible_child(user: User, child_id: int, field: str) -> Case:
     """The open case of a child the user can see, for adding to a sibling-group conference."""
     child = children_visible_to(user).filter(pk=child_id).first()
@@ -107,7 +145,7 @@ def _case_of_visible_child(user: User, child_id: int, field: str) -> Case:
 
 @requires(Permission.VIEW_CHILD_RECORDS)
 def child_conferences(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = acting_user(request)
+    user = user_of(request)
     child = child_for_user(user, child_id)
     child_record_view(user=user, child=child)
     case = selectors.open_case(child)
@@ -135,26 +173,22 @@ def child_conferences(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @requires(Permission.RECORD_CASEWORK)
 def transfer_in(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = acting_user(request)
+    user = user_of(request)
     child = child_for_user(user, child_id)
     form = TransferInForm(posted_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            transfer_in_open(
-                actor=user,
-                child=child,
-                from_authority=form.cleaned_data["from_authority"],
-                opened_on=form.cleaned_data["opened_on"],
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"Case opened for {child.full_name}. Schedule the transfer-in conference, or "
-                "record it if it has been held",
-            )
-            return redirect("protection:child-conferences", child_id=child.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: transfer_in_open(
+            actor=user,
+            child=child,
+            from_authority=data["from_authority"],
+            opened_on=data["opened_on"],
+        ),
+        success=f"Case opened for {child.full_name}. Schedule the transfer-in conference, or "
+        "record it if it has been held",
+    ):
+        return redirect("protection:child-conferences", child_id=child.pk)
     return page(
         request,
         "protection/conference_transfer_in.html",
@@ -168,102 +202,91 @@ def transfer_in(request: HttpRequest, child_id: int) -> HttpResponse:
 # ---------------------------------------------------------------- recording a conference
 
 
-@requires(Permission.RECORD_CASEWORK)
-def conference_new(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = acting_user(request)
-    case = case_for_user(user, case_id)
-    pid = case.partnership_id
-    kind = selectors.conference_kind_for(case)
+def _sibling_choices(user: User, case: Case) -> list[tuple[str, str]]:
     siblings = selectors.sibling_suggestions(user, case.child)
-    form = ConferenceForm(
-        posted_data(request),
-        siblings=[(str(c.pk), f"{c.full_name} ({c.masa_id})") for c in siblings],
-        **meeting_form_kwargs(pid),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            others = [
-                _case_of_visible_child(user, child_id, "other_children")
-                for child_id in form.child_ids()
-            ]
-            conference = conference_record(
-                actor=user,
-                case=case,
-                held_on=form.cleaned_data["held_on"],
-                agencies=chosen_agencies(form, pid),
-                family_attended=form.family_attended(),
-                summary=form.cleaned_data["summary"],
-                chair=chosen_chair(form, pid),
-                mapping=form.mapping(),
-                other_cases=others,
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"{conference.get_kind_display()} recorded")
-            return redirect("protection:conference-detail", conference_id=conference.pk)
-    enquiry = selectors.icpc_enquiry(case)
-    today = timezone.localdate()
+    return [(str(c.pk), f"{c.full_name} ({c.masa_id})") for c in siblings]
+
+
+def _other_cases(user: User, form: SiblingGroup) -> list[Case]:
+    """The open cases of the other children the form names (refused if one is out of reach)."""
+    return [
+        _case_of_visible_child(user, child_id, "other_children") for child_id in form.child_ids()
+    ]
+
+
+def _first_conference_page(
+    request: HttpRequest,
+    template: str,
+    verb: str,
+    form: ConferenceForm | ConferenceScheduleForm,
+    case: Case,
+) -> HttpResponse:
+    """The page for recording or scheduling a case's first conference (initial or transfer-in)."""
+    kind = selectors.conference_kind_for(case)
     return page(
         request,
-        "protection/conference_form.html",
-        f"Record the {ConferenceKind(kind).label.lower()} for {case.child.full_name}",
+        template,
+        f"{verb} the {ConferenceKind(kind).label.lower()} for {case.child.full_name}",
         form=form,
         case=case,
         kind=kind,
-        enquiry=enquiry,
-        clocks=selectors.icpc_clocks(case, None, today),
+        enquiry=selectors.icpc_enquiry(case),
+        clocks=selectors.icpc_clocks(case, None, timezone.localdate()),
         cancel_url=_child_conferences_url(case.child),
     )
+
+
+@requires(Permission.RECORD_CASEWORK)
+def conference_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = user_of(request)
+    case = case_for_user(user, case_id)
+    pid = case.partnership_id
+    form = ConferenceForm(
+        posted_data(request), siblings=_sibling_choices(user, case), **meeting_form_kwargs(pid)
+    )
+    saved = save_form(
+        request,
+        form,
+        lambda data: conference_record(
+            actor=user,
+            case=case,
+            other_cases=_other_cases(user, form),
+            **meeting_held(form, pid),
+        ),
+        success=lambda conference: f"{conference.get_kind_display()} recorded",
+    )
+    if saved:
+        return redirect("protection:conference-detail", conference_id=saved.result.pk)
+    return _first_conference_page(request, "protection/conference_form.html", "Record", form, case)
 
 
 @requires(Permission.RECORD_CASEWORK)
 def conference_schedule_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = acting_user(request)
+    user = user_of(request)
     case = case_for_user(user, case_id)
     pid = case.partnership_id
-    kind = selectors.conference_kind_for(case)
-    siblings = selectors.sibling_suggestions(user, case.child)
     form = ConferenceScheduleForm(
-        posted_data(request),
-        siblings=[(str(c.pk), f"{c.full_name} ({c.masa_id})") for c in siblings],
-        **people_choices(pid),
+        posted_data(request), siblings=_sibling_choices(user, case), **people_choices(pid)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            others = [
-                _case_of_visible_child(user, child_id, "other_children")
-                for child_id in form.child_ids()
-            ]
-            conference = conference_schedule(
-                actor=user,
-                case=case,
-                scheduled_on=form.cleaned_data["scheduled_on"],
-                agencies=chosen_agencies(form, pid),
-                chair=chosen_chair(form, pid),
-                other_cases=others,
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"{conference.get_kind_display()} scheduled. Assemble the meeting pack and "
-                "share the papers before the conference",
-            )
-            return redirect("protection:conference-detail", conference_id=conference.pk)
-    enquiry = selectors.icpc_enquiry(case)
-    today = timezone.localdate()
-    return page(
+    saved = save_form(
         request,
-        "protection/conference_schedule.html",
-        f"Schedule the {ConferenceKind(kind).label.lower()} for {case.child.full_name}",
-        form=form,
-        case=case,
-        kind=kind,
-        enquiry=enquiry,
-        clocks=selectors.icpc_clocks(case, None, today),
-        cancel_url=_child_conferences_url(case.child),
+        form,
+        lambda data: conference_schedule(
+            actor=user,
+            case=case,
+            scheduled_on=data["scheduled_on"],
+            other_cases=_other_cases(user, form),
+            **chosen_people(form, pid),
+        ),
+        success=lambda conference: (
+            f"{conference.get_kind_display()} scheduled. Assemble the meeting pack and "
+            "share the papers before the conference"
+        ),
+    )
+    if saved:
+        return redirect("protection:conference-detail", conference_id=saved.result.pk)
+    return _first_conference_page(
+        request, "protection/conference_schedule.html", "Schedule", form, case
     )
 
 
@@ -273,7 +296,7 @@ def _child_conferences_url(child: Child) -> str:
 
 @requires(Permission.VIEW_CHILD_RECORDS)
 def conference_detail(request: HttpRequest, conference_id: int) -> HttpResponse:
-    user = acting_user(request)
+    user = user_of(request)
     conference = selectors.conference_for_user(user, conference_id)
     subjects = selectors.visible_subjects(user, conference)
     for subject in subjects:
@@ -314,46 +337,35 @@ def conference_detail(request: HttpRequest, conference_id: int) -> HttpResponse:
 
 @requires(Permission.RECORD_CASEWORK)
 def conference_edit(request: HttpRequest, conference_id: int) -> HttpResponse:
-    user = acting_user(request)
+    user = user_of(request)
     conference = selectors.conference_for_change(user, conference_id)
     if not conference.is_held:
         return _reschedule(request, user, conference)
     pid = selectors.conference_partnership_id(conference)
     initial = {
         "held_on": conference.held_on,
-        "agencies": [str(pk) for pk in conference.agencies.values_list("pk", flat=True)],
         "family_attended": "yes" if conference.family_attended else "no",
-        "chair": str(conference.chair_id or ""),
         "summary": conference.summary,
         "worries": conference.worries,
         "working_well": conference.working_well,
         "needs_to_happen": conference.needs_to_happen,
         "scaling": conference.scaling,
-        "version": conference.version,
+        **_people_initial(conference),
     }
     form = ConferenceEditForm(
         posted_data(request),
         initial=initial,
         **meeting_form_kwargs(pid),  # type: ignore[arg-type]
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            conference_update(
-                actor=user,
-                conference=conference,
-                version=form.cleaned_data["version"],
-                held_on=form.cleaned_data["held_on"],
-                agencies=chosen_agencies(form, pid),
-                family_attended=bool(as_bool(form.cleaned_data["family_attended"])),
-                summary=form.cleaned_data["summary"],
-                chair=chosen_chair(form, pid),
-                mapping=form.mapping(),
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Conference changed")
-            return redirect("protection:conference-detail", conference_id=conference.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: conference_update(
+            actor=user, conference=conference, version=data["version"], **meeting_held(form, pid)
+        ),
+        success="Conference changed",
+    ):
+        return redirect("protection:conference-detail", conference_id=conference.pk)
     return page(
         request,
         "protection/conference_edit.html",
@@ -379,21 +391,19 @@ def _reschedule(request: HttpRequest, user: User, conference: Conference) -> Htt
         initial={"scheduled_on": conference.scheduled_on, **_people_initial(conference)},
         **people_choices(pid),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            conference_reschedule(
-                actor=user,
-                conference=conference,
-                version=form.cleaned_data["version"],
-                scheduled_on=form.cleaned_data["scheduled_on"],
-                agencies=chosen_agencies(form, pid),
-                chair=chosen_chair(form, pid),
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Conference arrangements changed")
-            return redirect("protection:conference-detail", conference_id=conference.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: conference_reschedule(
+            actor=user,
+            conference=conference,
+            version=data["version"],
+            scheduled_on=data["scheduled_on"],
+            **chosen_people(form, pid),
+        ),
+        success="Conference arrangements changed",
+    ):
+        return redirect("protection:conference-detail", conference_id=conference.pk)
     return page(
         request,
         "protection/conference_reschedule.html",
@@ -406,7 +416,7 @@ def _reschedule(request: HttpRequest, user: User, conference: Conference) -> Htt
 @requires(Permission.RECORD_CASEWORK)
 def conference_held(request: HttpRequest, conference_id: int) -> HttpResponse:
     """Record that a scheduled initial or transfer-in conference took place."""
-    user = acting_user(request)
+    user = user_of(request)
     conference = selectors.conference_for_change(user, conference_id)
     pid = selectors.conference_partnership_id(conference)
     today = timezone.localdate()
@@ -420,28 +430,16 @@ def conference_held(request: HttpRequest, conference_id: int) -> HttpResponse:
         },
         **meeting_form_kwargs(pid),  # type: ignore[arg-type]
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            conference_record_held(
-                actor=user,
-                conference=conference,
-                version=form.cleaned_data["version"],
-                held_on=form.cleaned_data["held_on"],
-                agencies=chosen_agencies(form, pid),
-                family_attended=form.family_attended(),
-                summary=form.cleaned_data["summary"],
-                chair=chosen_chair(form, pid),
-                mapping=form.mapping(),
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"{conference.get_kind_display()} recorded as held. The chair can now record "
-                "the decision for each child",
-            )
-            return redirect("protection:conference-detail", conference_id=conference.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: conference_record_held(
+            actor=user, conference=conference, version=data["version"], **meeting_held(form, pid)
+        ),
+        success=f"{conference.get_kind_display()} recorded as held. The chair can now record "
+        "the decision for each child",
+    ):
+        return redirect("protection:conference-detail", conference_id=conference.pk)
     return page(
         request,
         "protection/conference_held.html",
@@ -453,22 +451,18 @@ def conference_held(request: HttpRequest, conference_id: int) -> HttpResponse:
 
 @requires(Permission.RECORD_CASEWORK)
 def conference_cancel_view(request: HttpRequest, conference_id: int) -> HttpResponse:
-    user = acting_user(request)
+    user = user_of(request)
     conference = selectors.conference_for_change(user, conference_id)
     form = CancelForm(posted_data(request), initial={"version": conference.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            conference_cancel(
-                actor=user,
-                conference=conference,
-                version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"{conference.get_kind_display()} cancelled")
-            return redirect("protection:conference-detail", conference_id=conference.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: conference_cancel(
+            actor=user, conference=conference, version=data["version"], reason=data["reason"]
+        ),
+        success=f"{conference.get_kind_display()} cancelled",
+    ):
+        return redirect("protection:conference-detail", conference_id=conference.pk)
     return page(
         request,
         "protection/conference_cancel.html",
@@ -480,7 +474,7 @@ def conference_cancel_view(request: HttpRequest, conference_id: int) -> HttpResp
 
 @requires(Permission.RECORD_CASEWORK)
 def conference_add_child_view(request: HttpRequest, conference_id: int) -> HttpResponse:
-    user = acting_user(request)
+    user = user_of(request)
     conference = selectors.conference_for_change(user, conference_id)
     subjects = selectors.visible_subjects(user, conference)
     considered = {s.child_id for s in subjects}
@@ -488,20 +482,18 @@ def conference_add_child_view(request: HttpRequest, conference_id: int) -> HttpR
     for subject in subjects:
         suggestions += selectors.sibling_suggestions(user, subject.child, exclude=considered)
     form = AddChildForm(posted_data(request), initial={"version": conference.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = _case_of_visible_child(user, form.cleaned_data["child_id"], "child_id")
-            added = conference_add_child(
-                actor=user,
-                conference=conference,
-                case=case,
-                version=form.cleaned_data["version"],
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"{added.child.full_name} added to this conference")
-            return redirect("protection:conference-detail", conference_id=conference.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: conference_add_child(
+            actor=user,
+            conference=conference,
+            case=_case_of_visible_child(user, data["child_id"], "child_id"),
+            version=data["version"],
+        ),
+        success=lambda added: f"{added.child.full_name} added to this conference",
+    ):
+        return redirect("protection:conference-detail", conference_id=conference.pk)
     return page(
         request,
         "protection/conference_add_child.html",
@@ -514,35 +506,37 @@ def conference_add_child_view(request: HttpRequest, conference_id: int) -> HttpR
 
 @requires(Permission.CHAIR_CONFERENCES)
 def conference_decision(request: HttpRequest, conference_id: int, child_id: int) -> HttpResponse:
-    user = acting_user(request)
+    user = user_of(request)
     conference = selectors.conference_for_user(user, conference_id)
     subject = selectors.subject_for_user(user, conference, child_id)
     subject.conference = conference
     child_record_view(user=user, child=subject.child)
     form = DecisionForm(posted_data(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            plan = conference_decide(
-                actor=user,
-                subject=subject,
-                plan_needed=as_bool(data["plan_needed"]),
-                category=data["category"],
-                plan=data["plan"],
-                contingency_plan=data["contingency_plan"],
-                visit_frequency_working_days=data["visit_frequency_working_days"],
-                next_step=data["next_step"],
-                cin_plan=data["cin_plan"],
-                closure_reason=data["closure_reason"],
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            if plan is not None:
-                messages.success(request, f"Child protection plan started for {subject.child}")
-                return redirect("protection:plan-detail", plan_id=plan.pk)
-            messages.success(request, f"Decision recorded for {subject.child}")
-            return redirect("protection:conference-detail", conference_id=conference.pk)
+    saved = save_form(
+        request,
+        form,
+        lambda data: conference_decide(
+            actor=user,
+            subject=subject,
+            plan_needed=as_bool(data["plan_needed"]),
+            category=data["category"],
+            plan=data["plan"],
+            contingency_plan=data["contingency_plan"],
+            visit_frequency_working_days=data["visit_frequency_working_days"],
+            next_step=data["next_step"],
+            cin_plan=data["cin_plan"],
+            closure_reason=data["closure_reason"],
+        ),
+        success=lambda plan: (
+            f"Child protection plan started for {subject.child}"
+            if plan is not None
+            else f"Decision recorded for {subject.child}"
+        ),
+    )
+    if saved:
+        if saved.result is not None:  # the conference decided on a plan
+            return redirect("protection:plan-detail", plan_id=saved.result.pk)
+        return redirect("protection:conference-detail", conference_id=conference.pk)
     today = timezone.localdate()
     return page(
         request,

@@ -5,23 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from masa.core.access import requires
-from masa.core.models import User
+from masa.core.models import Agency, User
 from masa.core.permissions import Permission
 from masa.core.services import ServiceError
-from masa.core.views import add_service_error, page
+from masa.core.views import page, save_form, user_of
 from masa.people.services import child_record_view
 
 from . import selectors
 from .forms_pack import AgencyReportForm, PackShareForm
 from .models import AgencyReport, Conference
 from .services_pack import agency_report_submit, pack_assemble, pack_share_record
-from .views_conference import acting_user, posted_data
+from .views_conference import posted_data
 
 
 def _pack_context(user: User, conference: Conference) -> dict[str, Any]:
@@ -44,7 +45,7 @@ def _pack_context(user: User, conference: Conference) -> dict[str, Any]:
 
 @requires(Permission.VIEW_CHILD_RECORDS)
 def pack_detail(request: HttpRequest, conference_id: int) -> HttpResponse:
-    user = acting_user(request)
+    user = user_of(request)
     conference = selectors.conference_for_user(user, conference_id)
     context = _pack_context(user, conference)
     own_report = (
@@ -64,7 +65,7 @@ def pack_detail(request: HttpRequest, conference_id: int) -> HttpResponse:
 
 @requires(Permission.VIEW_CHILD_RECORDS)
 def pack_print(request: HttpRequest, conference_id: int) -> HttpResponse:
-    user = acting_user(request)
+    user = user_of(request)
     conference = selectors.conference_for_user(user, conference_id)
     return page(
         request,
@@ -77,7 +78,7 @@ def pack_print(request: HttpRequest, conference_id: int) -> HttpResponse:
 @requires(Permission.CHAIR_CONFERENCES)
 @require_POST
 def pack_assemble_view(request: HttpRequest, conference_id: int) -> HttpResponse:
-    user = acting_user(request)
+    user = user_of(request)
     conference = selectors.conference_for_user(user, conference_id)
     try:
         pack_assemble(actor=user, conference=conference)
@@ -90,7 +91,7 @@ def pack_assemble_view(request: HttpRequest, conference_id: int) -> HttpResponse
 
 @requires(Permission.ADD_CHRONOLOGY_ENTRIES)
 def pack_report(request: HttpRequest, conference_id: int) -> HttpResponse:
-    user = acting_user(request)
+    user = user_of(request)
     conference = selectors.conference_for_user(user, conference_id)
     pack = selectors.pack_of(conference)
     existing = (
@@ -106,19 +107,15 @@ def pack_report(request: HttpRequest, conference_id: int) -> HttpResponse:
             "version": existing.version if existing else 0,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            agency_report_submit(
-                actor=user,
-                conference=conference,
-                report=form.cleaned_data["report"],
-                version=form.cleaned_data["version"],
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Your agency's report has been added to the pack")
-            return redirect("protection:pack-detail", conference_id=conference.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: agency_report_submit(
+            actor=user, conference=conference, report=data["report"], version=data["version"]
+        ),
+        success="Your agency's report has been added to the pack",
+    ):
+        return redirect("protection:pack-detail", conference_id=conference.pk)
     return page(
         request,
         "protection/pack_report.html",
@@ -129,28 +126,31 @@ def pack_report(request: HttpRequest, conference_id: int) -> HttpResponse:
     )
 
 
+def _chosen_agency(agencies: QuerySet[Agency], form: PackShareForm) -> Agency | None:
+    agency_id = form.agency_id()
+    return agencies.filter(pk=agency_id).first() if agency_id else None
+
+
 @requires(Permission.CHAIR_CONFERENCES)
 def pack_share(request: HttpRequest, conference_id: int) -> HttpResponse:
-    user = acting_user(request)
+    user = user_of(request)
     conference = selectors.conference_for_user(user, conference_id)
     agencies = selectors.partnership_agencies(selectors.conference_partnership_id(conference))
     form = PackShareForm(posted_data(request), agencies=[(str(a.pk), a.name) for a in agencies])
-    if request.method == "POST" and form.is_valid():
-        agency_id = form.agency_id()
-        try:
-            pack_share_record(
-                actor=user,
-                conference=conference,
-                recipient=form.cleaned_data["recipient"],
-                is_family=form.cleaned_data["recipient_kind"] == "family",
-                agency=agencies.filter(pk=agency_id).first() if agency_id else None,
-                shared_on=form.cleaned_data["shared_on"],
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Share recorded")
-            return redirect("protection:pack-detail", conference_id=conference.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: pack_share_record(
+            actor=user,
+            conference=conference,
+            recipient=data["recipient"],
+            is_family=data["recipient_kind"] == "family",
+            agency=_chosen_agency(agencies, form),
+            shared_on=data["shared_on"],
+        ),
+        success="Share recorded",
+    ):
+        return redirect("protection:pack-detail", conference_id=conference.pk)
     return page(
         request,
         "protection/pack_share.html",

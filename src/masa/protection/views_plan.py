@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
 from masa.core.access import requires
 from masa.core.permissions import Permission
-from masa.core.services import ServiceError
-from masa.core.views import add_service_error, page
+from masa.core.views import page, save_form, user_of
 from masa.journey.models import EventType
 from masa.journey.visibility import agency_may_read
 from masa.people.services import child_record_view
 
 from . import selectors
-from .forms_conference import as_bool
 from .forms_plan import (
     CategoryForm,
     CoreGroupForm,
@@ -35,10 +32,9 @@ from .services_plan import (
     review_conference_schedule,
 )
 from .views_conference import (
-    acting_user,
-    chosen_agencies,
-    chosen_chair,
+    chosen_people,
     meeting_form_kwargs,
+    meeting_held,
     people_choices,
     posted_data,
 )
@@ -46,7 +42,7 @@ from .views_conference import (
 
 @requires(Permission.VIEW_CHILD_RECORDS)
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    user = acting_user(request)
+    user = user_of(request)
     plan = selectors.plan_for_user(user, plan_id)
     child_record_view(user=user, child=plan.child)
     today = timezone.localdate()
@@ -72,7 +68,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @requires(Permission.RECORD_CASEWORK)
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
-    user = acting_user(request)
+    user = user_of(request)
     plan = selectors.plan_for_user(user, plan_id)
     form = PlanEditForm(
         posted_data(request),
@@ -83,47 +79,44 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
             "version": plan.version,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            plan_update(
-                actor=user,
-                plan=plan,
-                version=data["version"],
-                plan_text=data["plan"],
-                contingency_plan=data["contingency_plan"],
-                visit_frequency_working_days=data["visit_frequency_working_days"],
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Plan changed")
-            return redirect("protection:plan-detail", plan_id=plan.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: plan_update(
+            actor=user,
+            plan=plan,
+            version=data["version"],
+            plan_text=data["plan"],
+            contingency_plan=data["contingency_plan"],
+            visit_frequency_working_days=data["visit_frequency_working_days"],
+        ),
+        success="Plan changed",
+    ):
+        return redirect("protection:plan-detail", plan_id=plan.pk)
     return page(request, "protection/plan_edit.html", "Change the plan", form=form, plan=plan)
 
 
 @requires(Permission.CHAIR_CONFERENCES)
 def plan_category(request: HttpRequest, plan_id: int) -> HttpResponse:
-    user = acting_user(request)
+    user = user_of(request)
     plan = selectors.plan_for_user(user, plan_id)
     form = CategoryForm(
         posted_data(request),
         initial={"latest_category": plan.latest_category, "version": plan.version},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan_category_change(
-                actor=user,
-                plan=plan,
-                version=form.cleaned_data["version"],
-                category=form.cleaned_data["latest_category"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Category of abuse changed")
-            return redirect("protection:plan-detail", plan_id=plan.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: plan_category_change(
+            actor=user,
+            plan=plan,
+            version=data["version"],
+            category=data["latest_category"],
+            reason=data["reason"],
+        ),
+        success="Category of abuse changed",
+    ):
+        return redirect("protection:plan-detail", plan_id=plan.pk)
     return page(
         request,
         "protection/plan_category.html",
@@ -135,26 +128,24 @@ def plan_category(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @requires(Permission.RECORD_CASEWORK)
 def core_group_new(request: HttpRequest, plan_id: int) -> HttpResponse:
-    user = acting_user(request)
+    user = user_of(request)
     plan = selectors.plan_for_user(user, plan_id)
     pid = plan.case.partnership_id
     agencies = selectors.partnership_agencies(pid)
     form = CoreGroupForm(posted_data(request), agencies=[(str(a.pk), a.name) for a in agencies])
-    if request.method == "POST" and form.is_valid():
-        chosen = [int(pk) for pk in form.cleaned_data["agencies"]]
-        try:
-            core_group_record(
-                actor=user,
-                plan=plan,
-                held_on=form.cleaned_data["held_on"],
-                agencies=list(agencies.filter(pk__in=chosen)),
-                notes=form.cleaned_data["notes"],
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Core group recorded")
-            return redirect("protection:plan-detail", plan_id=plan.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: core_group_record(
+            actor=user,
+            plan=plan,
+            held_on=data["held_on"],
+            agencies=list(agencies.filter(pk__in=[int(pk) for pk in data["agencies"]])),
+            notes=data["notes"],
+        ),
+        success="Core group recorded",
+    ):
+        return redirect("protection:plan-detail", plan_id=plan.pk)
     today = timezone.localdate()
     return page(
         request,
@@ -168,28 +159,21 @@ def core_group_new(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @requires(Permission.RECORD_CASEWORK)
 def review_schedule(request: HttpRequest, plan_id: int) -> HttpResponse:
-    user = acting_user(request)
+    user = user_of(request)
     plan = selectors.plan_for_user(user, plan_id)
     pid = plan.case.partnership_id
     form = ReviewScheduleForm(posted_data(request), **people_choices(pid))
-    if request.method == "POST" and form.is_valid():
-        try:
-            conference = review_conference_schedule(
-                actor=user,
-                plan=plan,
-                scheduled_on=form.cleaned_data["scheduled_on"],
-                agencies=chosen_agencies(form, pid),
-                chair=chosen_chair(form, pid),
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                "Review conference scheduled. Assemble the meeting pack and share the papers "
-                "before the conference",
-            )
-            return redirect("protection:conference-detail", conference_id=conference.pk)
+    saved = save_form(
+        request,
+        form,
+        lambda data: review_conference_schedule(
+            actor=user, plan=plan, scheduled_on=data["scheduled_on"], **chosen_people(form, pid)
+        ),
+        success="Review conference scheduled. Assemble the meeting pack and share the papers "
+        "before the conference",
+    )
+    if saved:
+        return redirect("protection:conference-detail", conference_id=saved.result.pk)
     today = timezone.localdate()
     return page(
         request,
@@ -203,7 +187,7 @@ def review_schedule(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @requires(Permission.CHAIR_CONFERENCES)
 def review_new(request: HttpRequest, plan_id: int) -> HttpResponse:
-    user = acting_user(request)
+    user = user_of(request)
     plan = selectors.plan_for_user(user, plan_id)
     pid = plan.case.partnership_id
     scheduled = selectors.scheduled_review(plan)
@@ -223,32 +207,26 @@ def review_new(request: HttpRequest, plan_id: int) -> HttpResponse:
         initial=initial,
         **meeting_form_kwargs(pid),  # type: ignore[arg-type]
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            conference = review_conference_record(
-                actor=user,
-                plan=plan,
-                version=data["version"],
-                held_on=data["held_on"],
-                agencies=chosen_agencies(form, pid),
-                family_attended=bool(as_bool(data["family_attended"])),
-                decision=data["decision"],
-                summary=data["summary"],
-                chair=chosen_chair(form, pid) or user,
-                mapping=form.mapping(),
-                latest_category=data["latest_category"],
-                end_reason=data["end_reason"],
-                next_step=data["next_step"],
-                cin_plan=data["cin_plan"],
-                closure_reason=data["closure_reason"],
-                scheduled=scheduled,
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Review conference recorded")
-            return redirect("protection:conference-detail", conference_id=conference.pk)
+    saved = save_form(
+        request,
+        form,
+        lambda data: review_conference_record(
+            actor=user,
+            plan=plan,
+            version=data["version"],
+            **meeting_held(form, pid, default_chair=user),
+            decision=data["decision"],
+            latest_category=data["latest_category"],
+            end_reason=data["end_reason"],
+            next_step=data["next_step"],
+            cin_plan=data["cin_plan"],
+            closure_reason=data["closure_reason"],
+            scheduled=scheduled,
+        ),
+        success="Review conference recorded",
+    )
+    if saved:
+        return redirect("protection:conference-detail", conference_id=saved.result.pk)
     return page(
         request,
         "protection/plan_review.html",
@@ -262,27 +240,25 @@ def review_new(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @requires(Permission.AUTHORISE_CASEWORK)
 def plan_end_view(request: HttpRequest, plan_id: int) -> HttpResponse:
-    user = acting_user(request)
+    user = user_of(request)
     plan = selectors.plan_for_user(user, plan_id)
     form = PlanEndForm(posted_data(request), initial={"version": plan.version})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            plan_end(
-                actor=user,
-                plan=plan,
-                version=data["version"],
-                ended_on=data["ended_on"],
-                end_reason=data["end_reason"],
-                next_step=data["next_step"],
-                cin_plan=data["cin_plan"],
-                closure_reason=data["closure_reason"],
-            )
-        except ServiceError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Child protection plan ended")
-            return redirect("protection:plan-detail", plan_id=plan.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: plan_end(
+            actor=user,
+            plan=plan,
+            version=data["version"],
+            ended_on=data["ended_on"],
+            end_reason=data["end_reason"],
+            next_step=data["next_step"],
+            cin_plan=data["cin_plan"],
+            closure_reason=data["closure_reason"],
+        ),
+        success="Child protection plan ended",
+    ):
+        return redirect("protection:plan-detail", plan_id=plan.pk)
     return page(
         request,
         "protection/plan_end.html",
