@@ -3,6 +3,7 @@
 #   make test   set up and run the whole test suite (lint, SQLite, PostgreSQL, browser journeys)
 SHELL := /bin/bash
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 ASSETS := src/masa/core/static/govuk/masa.css
@@ -13,8 +14,8 @@ demo: setup
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_data --size small
-	@echo "masa is starting on http://127.0.0.1:8000 (Ctrl+C to stop)"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000 --insecure
+	@echo "masa is starting on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --insecure
 
 test: setup
 	bash scripts/test.sh

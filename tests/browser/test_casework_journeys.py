@@ -359,7 +359,7 @@ def test_team_manager_clears_an_overdue_work_list(site: Site) -> None:
     choose(
         manager,
         "Level of need on the continuum",
-        "Early help: additional needs met by a single agency or team around",
+        "Early help: needs met by one agency or a team around the family",
     )
     manager.get_by_label("Reason for the decision").fill(
         "Parents agree to contact the domestic abuse helpline; school to keep an eye on Ava."

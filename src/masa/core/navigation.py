@@ -22,6 +22,7 @@ NAV_ITEMS = [
     NavItem("Children", "people:child-list", Permission.VIEW_CHILD_RECORDS),
     NavItem("Front door", "frontdoor:contact-list", Permission.VIEW_CHILD_RECORDS),
     NavItem("Work lists", "journey:work-list", Permission.VIEW_WORK_LISTS),
+    NavItem("Early help", "earlyhelp:episode-list", Permission.RECORD_EARLY_HELP),
     NavItem("Emergency access reviews", "core:break-glass-review", Permission.REVIEW_BREAK_GLASS),
     NavItem("Partnership", "core:partnership", Permission.VIEW_PARTNERSHIP_OVERVIEW),
     NavItem("Audit log", "core:audit-log", Permission.VIEW_AUDIT_LOG),

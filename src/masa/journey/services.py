@@ -551,7 +551,7 @@ def practice_settings(partnership_id: int) -> PracticeSettings:
 # Wigan's published continuum of need (seeds) has four levels; partnerships set their own.
 DEFAULT_CONTINUUM = [
     {"code": "1", "name": "Universal: needs met by universal services"},
-    {"code": "2", "name": "Early help: additional needs met by a single agency or team around"},
+    {"code": "2", "name": "Early help: needs met by one agency or a team around the family"},
     {"code": "3", "name": "Targeted: complex needs, multi-agency early help or child in need"},
     {"code": "4", "name": "Specialist: acute needs, child protection or care"},
 ]
