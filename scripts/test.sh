@@ -44,7 +44,8 @@ if [ "$have_pg" = 1 ]; then
 else
   echo "PostgreSQL is not reachable at $PG_URL." >&2
   if [ "${CI:-}" = "true" ]; then exit 1; fi
-  step "Browser journeys on SQLite (PostgreSQL unavailable on this machine)"
-  [ "$have_browser" = 1 ] && env -u DATABASE_URL MASA_CHROMIUM="$CHROMIUM" $BIN/pytest -m browser -q -p no:cacheprovider
+  # The live server shares the test database with the browser thread, which the in-memory
+  # SQLite test database does not allow: the journeys need PostgreSQL.
+  echo "Browser journeys skipped: they need PostgreSQL (start it, or set MASA_TEST_POSTGRES_URL)." >&2
 fi
 echo "All checks passed in $(( $(date +%s) - started )) seconds."
