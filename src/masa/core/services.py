@@ -46,6 +46,13 @@ class ServiceError(Exception):
         return [(self.message, self.field)]
 
 
+def refuse_future_date(day: dt.date | None, *, field: str, label: str) -> None:
+    """Refuse a date after today in England (a date that cannot have happened yet), with the
+    message "<label> must be today or in the past" on the named field. An empty date passes."""
+    if day is not None and day > timezone.localdate():
+        raise ServiceError(f"{label} must be today or in the past", field)
+
+
 class StaleVersion(ServiceError):
     """Someone else saved the record since this user opened it: nothing was overwritten."""
 

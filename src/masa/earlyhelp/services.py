@@ -19,7 +19,7 @@ from masa.core import audit
 from masa.core.models import Agency, AgencyKind, AuditAction, User
 from masa.core.permissions import Permission
 from masa.core.presenters import govuk_date
-from masa.core.services import ServiceError
+from masa.core.services import ServiceError, refuse_future_date
 from masa.journey.models import Case, EventType, Significance, Stage
 from masa.journey.services import (
     case_move,
@@ -45,11 +45,6 @@ def _today() -> dt.date:
 
 def _label(episode: EarlyHelpEpisode) -> str:
     return f"Early help for {episode.child.full_name}"
-
-
-def _not_future(value: dt.date, field: str, what: str) -> None:
-    if value > _today():
-        raise ServiceError(f"{what} must be today or in the past", field)
 
 
 def _check_lead(partnership_id: int, lead_agency: Agency, lead_professional: User | None) -> None:
@@ -173,7 +168,7 @@ def early_help_start(
     """
     if not reason.strip():
         raise ServiceError("Enter the reason for starting early help", "reason")
-    _not_future(started_on, "started_on", "The date early help started")
+    refuse_future_date(started_on, field="started_on", label="The date early help started")
     if started_on < case.opened_on:
         raise ServiceError(
             "The date early help started must be on or after the date the case opened "
@@ -265,7 +260,7 @@ def early_help_begin_for_child(
             f"{child.full_name} already has an open case ({Stage(current.stage).label.lower()}). "
             "Speak to the allocated worker."
         )
-    _not_future(started_on, "started_on", "The date early help started")
+    refuse_future_date(started_on, field="started_on", label="The date early help started")
     _check_lead(child.partnership_id, lead_agency, lead_professional)
     _check_lead_choice(actor, child, lead_agency)
     with transaction.atomic():
@@ -299,7 +294,9 @@ def early_help_assessment_record(
 ) -> EarlyHelpEpisode:
     """Record (or correct) the date the early help assessment was completed."""
     _editable(actor, episode)
-    _not_future(completed_on, "completed_on", "The date the assessment was completed")
+    refuse_future_date(
+        completed_on, field="completed_on", label="The date the assessment was completed"
+    )
     if completed_on < episode.started_on:
         raise ServiceError(
             "The date the assessment was completed must be on or after the date early help "
@@ -346,7 +343,7 @@ def early_help_plan_record(
     _editable(actor, episode)
     if not plan.strip():
         raise ServiceError("Enter the plan agreed with the family", "plan")
-    _not_future(agreed_on, "agreed_on", "The date the plan was agreed")
+    refuse_future_date(agreed_on, field="agreed_on", label="The date the plan was agreed")
     if episode.assessment_completed_on is None:
         raise ServiceError(
             "Record the date the early help assessment was completed before the plan", "agreed_on"
@@ -390,7 +387,7 @@ def early_help_review_add(
     _editable(actor, episode)
     if not progress.strip():
         raise ServiceError("Enter the progress made against the plan", "progress")
-    _not_future(held_on, "held_on", "The date of the review")
+    refuse_future_date(held_on, field="held_on", label="The date of the review")
     if episode.plan_agreed_on is None:
         raise ServiceError("Record the agreed plan before adding a review", "held_on")
     if held_on < episode.plan_agreed_on:
@@ -499,7 +496,7 @@ def early_help_end(
         )
     if end_reason not in EarlyHelpEndReason.values:
         raise ServiceError("Select why early help is ending", "end_reason")
-    _not_future(ended_on, "ended_on", "The date early help ended")
+    refuse_future_date(ended_on, field="ended_on", label="The date early help ended")
     if ended_on < episode.started_on:
         raise ServiceError(
             "The date early help ended must be on or after the date it started "
@@ -569,7 +566,7 @@ def early_help_step_up(
     _editable(actor, episode)
     if not reason.strip():
         raise ServiceError("Enter why early help is stepping up", "reason")
-    _not_future(stepped_up_on, "stepped_up_on", "The date of the step up")
+    refuse_future_date(stepped_up_on, field="stepped_up_on", label="The date of the step up")
     if stepped_up_on < episode.started_on:
         raise ServiceError(
             "The date of the step up must be on or after the date early help started "

@@ -16,7 +16,7 @@ from django.utils import timezone
 from masa.core import audit
 from masa.core.models import Agency, AgencyKind, AuditAction, User
 from masa.core.presenters import govuk_date
-from masa.core.services import ServiceError
+from masa.core.services import ServiceError, refuse_future_date
 from masa.earlyhelp.models import EarlyHelpEpisode
 from masa.earlyhelp.services import early_help_start, early_help_step_up
 from masa.journey.models import Case, EventType, Stage
@@ -273,8 +273,7 @@ def threshold_decide(
     if not reason.strip():
         raise ServiceError("Enter the reason for the decision", "decision_reason")
     received_on = timezone.localdate(contact.received_at)
-    if decided_on > _today():
-        raise ServiceError("The date of the decision must be today or in the past", "decided_on")
+    refuse_future_date(decided_on, field="decided_on", label="The date of the decision")
     if decided_on < received_on:
         raise ServiceError(
             "The date of the decision must be on or after the date the contact was received "
@@ -508,8 +507,7 @@ def referral_create(
         raise ServiceError("Select where the referral came from", "source")
     if primary_need not in PrimaryNeed.values:
         raise ServiceError("Select the child's primary need for the referral", "primary_need")
-    if referral_date > _today():
-        raise ServiceError("The referral date must be today or in the past", "referral_date")
+    refuse_future_date(referral_date, field="referral_date", label="The referral date")
     with transaction.atomic():
         if Referral.objects.filter(case=case).exists():
             case_move(
@@ -596,8 +594,7 @@ def referral_no_further_action(
         raise ServiceError("Select the reason for closure", "closure_reason")
     if not reason.strip():
         raise ServiceError("Enter why no further action is needed", "reason")
-    if closed_on > _today():
-        raise ServiceError("The closure date must be today or in the past", "closed_on")
+    refuse_future_date(closed_on, field="closed_on", label="The closure date")
     if closed_on < referral.referral_date:
         raise ServiceError(
             "The closure date must be on or after the referral date "

@@ -18,7 +18,7 @@ from django.utils import timezone
 from masa.core import audit
 from masa.core.models import Agency, AgencyKind, AuditAction, Team, User
 from masa.core.presenters import govuk_date
-from masa.core.services import ServiceError, StaleVersion
+from masa.core.services import ServiceError, StaleVersion, refuse_future_date
 from masa.people.models import Child
 
 from .models import (
@@ -71,8 +71,7 @@ def case_open(
     transferred_in_from: str = "",
 ) -> Case:
     """Open a new case for a child. A child has at most one open case at a time."""
-    if opened_on > _today():
-        raise ServiceError("The date the case opened must be today or in the past", "opened_on")
+    refuse_future_date(opened_on, field="opened_on", label="The date the case opened")
     with transaction.atomic():
         # Lock the child, not the (possibly empty) set of its open cases, so two contacts
         # logged at once cannot both open a case; the database's unique condition backs this.
@@ -236,10 +235,7 @@ def case_allocate(
         raise ServiceError("Choose a team in this partnership", "team")
     if not case.is_open:
         raise ServiceError("A closed case cannot be allocated")
-    if from_date > _today():
-        raise ServiceError(
-            "The date the allocation starts must be today or in the past", "from_date"
-        )
+    refuse_future_date(from_date, field="from_date", label="The date the allocation starts")
     if from_date < case.opened_on:
         raise ServiceError(
             "The date the allocation starts must be on or after the date the case opened "
@@ -312,8 +308,7 @@ def oversight_note_add(*, actor: User, case: Case, note: str) -> OversightNote:
 def case_close(
     *, actor: User, case: Case, closed_on: dt.date, reason: str, version: int | None = None
 ) -> Case:
-    if closed_on > _today():
-        raise ServiceError("The closure date must be today or in the past", "closed_on")
+    refuse_future_date(closed_on, field="closed_on", label="The closure date")
     if closed_on < case.opened_on:
         raise ServiceError(
             "The closure date must be on or after the date the case opened "
@@ -504,8 +499,7 @@ def significant_event_add(
     share_with_all: bool,
 ) -> ChronologyEntry:
     """An agency adds a significant event it knows of to the child's chronology."""
-    if occurred_on > _today():
-        raise ServiceError("The date it happened must be today or in the past", "occurred_on")
+    refuse_future_date(occurred_on, field="occurred_on", label="The date it happened")
     if not summary.strip():
         raise ServiceError("Enter what happened", "summary")
     if actor.agency is None:

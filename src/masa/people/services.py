@@ -22,6 +22,7 @@ from masa.core.services import (
     ServiceError,
     break_glass_start,
     form_draft_discard,
+    refuse_future_date,
 )
 
 from . import search
@@ -441,11 +442,6 @@ def agency_involvement_ensure(
     return involvement
 
 
-def _check_not_future(value: dt.date | None, label: str, field: str) -> None:
-    if value is not None and value > timezone.localdate():
-        raise ServiceError(f"{label} must be today or in the past", field=field)
-
-
 def address_add(
     *,
     user: User,
@@ -471,9 +467,9 @@ def address_add(
     problem = postcode_problem(postcode)
     if problem:
         raise ServiceError(problem, field="postcode")
-    _check_not_future(from_date, "Date they moved in", "from_date")
+    refuse_future_date(from_date, field="from_date", label="Date they moved in")
     if to_date is not None:
-        _check_not_future(to_date, "Date they moved out", "to_date")
+        refuse_future_date(to_date, field="to_date", label="Date they moved out")
         if to_date < from_date:
             raise ServiceError(
                 "Date they moved out must be the same as or after the date they moved in",
@@ -576,14 +572,16 @@ def relationship_add(
         raise ServiceError("Enter how they are related to the child", field="other_kind")
     if kind != RelationshipKind.OTHER:
         other_kind = ""
-    _check_not_future(started_on, "Date the relationship started", "started_on")
+    refuse_future_date(started_on, field="started_on", label="Date the relationship started")
     if new_member is not None:
         member_nhs = normalise_nhs_number(new_member.nhs_number)
         if not new_member.first_name.strip():
             raise ServiceError("Enter the family member's first name", field="member_first_name")
         if not new_member.last_name.strip():
             raise ServiceError("Enter the family member's last name", field="member_last_name")
-        _check_not_future(new_member.date_of_birth, "Date of birth", "member_date_of_birth")
+        refuse_future_date(
+            new_member.date_of_birth, field="member_date_of_birth", label="Date of birth"
+        )
         problem = member_nhs and nhs_number_problem(member_nhs)
         if problem:
             raise ServiceError(problem, field="member_nhs_number")
@@ -664,7 +662,7 @@ def relationship_end(
             f"This relationship already ended on {govuk_date(relationship.ended_on)}",
             field="ended_on",
         )
-    _check_not_future(ended_on, "Date the relationship ended", "ended_on")
+    refuse_future_date(ended_on, field="ended_on", label="Date the relationship ended")
     if relationship.started_on and ended_on < relationship.started_on:
         raise ServiceError(
             "Date the relationship ended must be the same as or after "

@@ -16,7 +16,7 @@ from django.db import transaction
 from masa.core import audit
 from masa.core.models import Agency, AgencyKind, AuditAction, User
 from masa.core.presenters import govuk_date
-from masa.core.services import ServiceError
+from masa.core.services import ServiceError, refuse_future_date
 from masa.frontdoor.models import ReasonForClosure
 from masa.journey.models import Case, EventType, Significance, Stage
 from masa.journey.services import case_move, check_version, chronology_follow, chronology_record
@@ -35,7 +35,6 @@ from .services_cin import (
     ChronologyKey,
     check_case_open,
     check_not_before,
-    check_not_future,
     cin_plan_start,
     close_case,
     run_cin_checks,
@@ -71,7 +70,7 @@ def assessment_start(
     referred_on = referral_date(case)
     if referred_on is None:
         raise ServiceError("Record the referral before starting an assessment")
-    check_not_future(started_on, "started_on", "The date the assessment started")
+    refuse_future_date(started_on, field="started_on", label="The date the assessment started")
     check_not_before(
         started_on,
         referred_on,
@@ -159,7 +158,7 @@ def assessment_update(
 
 
 def _check_start(assessment: Assessment, started_on: dt.date) -> None:
-    check_not_future(started_on, "started_on", "The date the assessment started")
+    refuse_future_date(started_on, field="started_on", label="The date the assessment started")
     referred_on = referral_date(assessment.case)
     if referred_on is not None:
         check_not_before(
@@ -189,7 +188,9 @@ def assessment_complete(
             f"This assessment was authorised on {govuk_date(assessment.authorised_on)} and "
             "cannot be changed"
         )
-    check_not_future(completed_on, "completed_on", "The date the assessment was completed")
+    refuse_future_date(
+        completed_on, field="completed_on", label="The date the assessment was completed"
+    )
     check_not_before(
         completed_on,
         assessment.started_on,
@@ -234,7 +235,9 @@ def check_factors(factors: Sequence[str]) -> list[str]:
 
 
 def _check_authorised_on(assessment: Assessment, authorised_on: dt.date) -> None:
-    check_not_future(authorised_on, "authorised_on", "The date the assessment was authorised")
+    refuse_future_date(
+        authorised_on, field="authorised_on", label="The date the assessment was authorised"
+    )
     check_not_before(
         authorised_on,
         assessment.started_on,
@@ -429,7 +432,7 @@ def _check_agencies(case: Case, agencies: Iterable[Agency]) -> list[Agency]:
 
 
 def _check_held_on(case: Case, held_on: dt.date) -> None:
-    check_not_future(held_on, "held_on", "The date of the strategy discussion")
+    refuse_future_date(held_on, field="held_on", label="The date of the strategy discussion")
     check_not_before(
         held_on,
         case.opened_on,
@@ -473,7 +476,9 @@ def strategy_record(
         raise ServiceError("Enter a summary of the strategy discussion", "summary")
     if start_s47:
         s47_started_on = s47_started_on or held_on
-        check_not_future(s47_started_on, "s47_started_on", "The date the enquiry started")
+        refuse_future_date(
+            s47_started_on, field="s47_started_on", label="The date the enquiry started"
+        )
         check_not_before(
             s47_started_on,
             held_on,
@@ -701,7 +706,9 @@ def s47_outcome_record(
         )
     if outcome not in S47Outcome.values:
         raise ServiceError("Select the outcome of the enquiry", "outcome")
-    check_not_future(completed_on, "completed_on", "The date the enquiry was completed")
+    refuse_future_date(
+        completed_on, field="completed_on", label="The date the enquiry was completed"
+    )
     check_not_before(
         completed_on,
         enquiry.started_on,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from masa.core import audit
 from masa.core.models import Agency, AuditAction, User
 from masa.core.presenters import govuk_date
-from masa.core.services import ServiceError
+from masa.core.services import ServiceError, refuse_future_date
 from masa.frontdoor.models import ReasonForClosure, Referral
 from masa.journey.models import Case, EventType, Significance, Stage
 from masa.journey.services import (
@@ -57,11 +57,6 @@ class ChronologyKey:
 
 def today() -> dt.date:
     return timezone.localdate()
-
-
-def check_not_future(day: dt.date, field: str, label: str) -> None:
-    if day > today():
-        raise ServiceError(f"{label} must be today or in the past", field)
 
 
 def check_not_before(day: dt.date, earliest: dt.date, field: str, message: str) -> None:
@@ -147,7 +142,7 @@ def cin_plan_start(
 ) -> CINPlan:
     """Start a child in need plan; the case moves to the child in need plan stage."""
     check_case_open(case)
-    check_not_future(started_on, "started_on", "The date the plan started")
+    refuse_future_date(started_on, field="started_on", label="The date the plan started")
     check_not_before(
         started_on,
         case.opened_on,
@@ -212,7 +207,7 @@ def cin_plan_update(
 ) -> CINPlan:
     """Change the plan's text or correct its start date; the chronology line follows the date."""
     case = plan.case
-    check_not_future(started_on, "started_on", "The date the plan started")
+    refuse_future_date(started_on, field="started_on", label="The date the plan started")
     check_not_before(
         started_on,
         case.opened_on,
@@ -261,7 +256,7 @@ def cin_plan_review_add(
         raise ServiceError(
             f"This plan ended on {govuk_date(plan.ended_on)}. Reviews cannot be added to it."
         )
-    check_not_future(held_on, "held_on", "The date of the review")
+    refuse_future_date(held_on, field="held_on", label="The date of the review")
     check_not_before(
         held_on,
         plan.started_on,
@@ -327,7 +322,7 @@ def cin_plan_end(
         raise ServiceError(f"This plan already ended on {govuk_date(plan.ended_on)}")
     if not end_reason.strip():
         raise ServiceError("Enter why the plan is ending", "end_reason")
-    check_not_future(ended_on, "ended_on", "The date the plan ended")
+    refuse_future_date(ended_on, field="ended_on", label="The date the plan ended")
     check_not_before(
         ended_on,
         plan.started_on,
@@ -410,7 +405,7 @@ def visit_add(
     notes: str,
 ) -> Visit:
     check_case_open(case)
-    check_not_future(visited_on, "visited_on", "The date of the visit")
+    refuse_future_date(visited_on, field="visited_on", label="The date of the visit")
     check_not_before(
         visited_on,
         case.opened_on,

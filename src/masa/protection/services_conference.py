@@ -22,7 +22,7 @@ from masa.core import audit
 from masa.core.models import Agency, AuditAction, User
 from masa.core.permissions import Permission
 from masa.core.presenters import govuk_date
-from masa.core.services import ServiceError
+from masa.core.services import ServiceError, refuse_future_date
 from masa.journey.models import Case, EventType, Significance, Stage
 from masa.journey.services import (
     case_move,
@@ -48,7 +48,7 @@ from .selectors import (
     review_subjects,
     uses_signs_of_safety,
 )
-from .services_cin import ChronologyKey, check_not_future, close_case, today
+from .services_cin import ChronologyKey, close_case, today
 
 CONFERENCE = "conference"
 CP_PLAN = "cp_plan"
@@ -433,7 +433,7 @@ def conference_record_held(
             "Record a review conference as held from the child's plan, with its decision"
         )
     check_is_scheduled(conference)
-    check_not_future(held_on, "held_on", HELD_ON)
+    refuse_future_date(held_on, field="held_on", label=HELD_ON)
     subjects = list(conference.subjects.select_related("case", "case__child", "child"))
     partnership_id = subjects[0].case.partnership_id if subjects else actor.partnership_id
     for subject in subjects:
@@ -518,7 +518,7 @@ def conference_record(
     """Record an initial (or transfer-in) conference already held, for one child or a sibling
     group (one that was scheduled is recorded as held with ``conference_record_held``)."""
     kind = conference_kind_for(case)
-    check_not_future(held_on, "held_on", HELD_ON)
+    refuse_future_date(held_on, field="held_on", label=HELD_ON)
     cases = _cases_to_consider(case, other_cases)
     check_can_confer(case, kind, held_on)
     for other in cases.values():
@@ -591,7 +591,7 @@ def conference_update(
             "This conference has not been held yet: change its scheduled date, or record it as held"
         )
     check_is_held(conference)
-    check_not_future(held_on, "held_on", HELD_ON)
+    refuse_future_date(held_on, field="held_on", label=HELD_ON)
     subjects = list(conference.subjects.select_related("case", "case__child", "child"))
     partnership_id = subjects[0].case.partnership_id if subjects else actor.partnership_id
     _check_agencies(agencies, partnership_id)
@@ -915,7 +915,7 @@ def transfer_in_open(*, actor: User, child: Child, from_authority: str, opened_o
 
     The transfer-in conference that follows decides whether the child needs a plan here.
     """
-    check_not_future(opened_on, "opened_on", "The date the case transferred in")
+    refuse_future_date(opened_on, field="opened_on", label="The date the case transferred in")
     return case_transfer_in(
         actor=actor,
         child=child,

@@ -18,11 +18,10 @@ from django.utils import timezone
 from masa.core import audit
 from masa.core.models import Agency, AuditAction, User
 from masa.core.presenters import govuk_date
-from masa.core.services import ServiceError, StaleVersion
+from masa.core.services import ServiceError, StaleVersion, refuse_future_date
 from masa.journey.services import check_version
 
 from .models import AgencyReport, Conference, MeetingPack, PackShare
-from .services_cin import check_not_future
 
 PACK = "meeting_pack"
 
@@ -151,7 +150,7 @@ def pack_share_record(
             )
         if agency.partnership_id != actor.partnership_id:
             raise ServiceError("Select an agency in this partnership", "agency")
-    check_not_future(shared_on, "shared_on", "The date the papers were shared")
+    refuse_future_date(shared_on, field="shared_on", label="The date the papers were shared")
     with transaction.atomic():
         pack = pack_assemble(actor=actor, conference=conference)
         share = PackShare.objects.create(

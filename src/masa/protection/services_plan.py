@@ -15,7 +15,7 @@ from django.db import transaction
 from masa.core import audit
 from masa.core.models import Agency, AuditAction, User
 from masa.core.presenters import govuk_date
-from masa.core.services import ServiceError
+from masa.core.services import ServiceError, refuse_future_date
 from masa.journey.models import EventType, Significance
 from masa.journey.services import check_version, chronology_record
 
@@ -30,7 +30,7 @@ from .models import (
     PlanEndReason,
 )
 from .selectors import review_subjects, scheduled_review
-from .services_cin import ChronologyKey, check_not_future, close_case, today
+from .services_cin import ChronologyKey, close_case, today
 from .services_conference import (
     CP_PLAN,
     MAX_VISIT_INTERVAL,
@@ -165,7 +165,7 @@ def core_group_record(
     agencies: Sequence[Agency],
     notes: str = "",
 ) -> CoreGroupMeeting:
-    check_not_future(held_on, "held_on", "Date of the core group")
+    refuse_future_date(held_on, field="held_on", label="Date of the core group")
     if held_on < plan.started_on:
         raise ServiceError(
             "Date of the core group must be the same as or after the date the plan started "
@@ -211,7 +211,7 @@ def core_group_record(
 def _check_end(
     plan: ChildProtectionPlan, ended_on: dt.date, end_reason: str, next_step: str, field: str
 ) -> None:
-    check_not_future(ended_on, field, "The date the plan ended")
+    refuse_future_date(ended_on, field=field, label="The date the plan ended")
     if ended_on < plan.started_on:
         raise ServiceError(
             "The date the plan ended must be the same as or after the date it started "
@@ -404,7 +404,7 @@ def review_conference_record(
         ):
             raise ServiceError("That conference is not a review of this plan")
         check_is_scheduled(scheduled)
-    check_not_future(held_on, "held_on", "Date of the review conference")
+    refuse_future_date(held_on, field="held_on", label="Date of the review conference")
     check_review_after(plan, held_on, "held_on")
     if decision not in ReviewDecision.values:
         raise ServiceError("Select whether the plan continues or ends", "decision")
