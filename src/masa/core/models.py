@@ -73,6 +73,11 @@ class User(AbstractUser):
         return self.is_active and bool(self.role) and permission in self.role_definition.permissions
 
     @property
+    def in_childrens_social_care(self) -> bool:
+        """Works for the local authority's children's services (which see all casework)."""
+        return self.agency is not None and self.agency.kind == AgencyKind.LOCAL_AUTHORITY
+
+    @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
 

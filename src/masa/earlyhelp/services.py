@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from masa.core import audit
-from masa.core.models import Agency, AgencyKind, AuditAction, User
+from masa.core.models import Agency, AuditAction, User
 from masa.core.permissions import Permission
 from masa.core.presenters import govuk_date
 from masa.core.services import ServiceError, refuse_future_date
@@ -68,14 +68,10 @@ def _check_lead(partnership_id: int, lead_agency: Agency, lead_professional: Use
         )
 
 
-def _is_social_care(user: User) -> bool:
-    return user.agency is not None and user.agency.kind == AgencyKind.LOCAL_AUTHORITY
-
-
 def may_manage(user: User, episode: EarlyHelpEpisode) -> bool:
     """Children's social care, or someone from the agency leading the early help, may record its
     assessment, plan and reviews, change its lead, end it or step it up; other partners read it."""
-    return _is_social_care(user) or (
+    return user.in_childrens_social_care or (
         user.agency_id is not None and user.agency_id == episode.lead_agency_id
     )
 
@@ -106,7 +102,7 @@ def _check_lead_choice(actor: User, child: Child, lead_agency: Agency) -> None:
     care may hand the lead to an agency not already working with the child."""
     if _agency_involved(child, lead_agency.pk):
         return
-    if _is_social_care(actor) and actor.has_masa_permission(Permission.RECORD_CASEWORK):
+    if actor.in_childrens_social_care and actor.has_masa_permission(Permission.RECORD_CASEWORK):
         return
     raise ServiceError(
         f"{lead_agency.name} is not working with {child.full_name}: choose an agency that is, or "

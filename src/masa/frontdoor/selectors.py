@@ -22,7 +22,7 @@ from masa.core.calendar import (
     compute_clock,
     working_day_calendar,
 )
-from masa.core.models import AgencyKind, User
+from masa.core.models import User
 from masa.core.permissions import Permission
 from masa.journey.clocks import rules_for_partnership
 from masa.journey.models import EventType, Stage
@@ -39,9 +39,7 @@ D = ThresholdDecision
 
 def sees_all_contacts(user: User) -> bool:
     """Children's social care and the MASH see every contact about children in their scope."""
-    return user.has_masa_permission(Permission.ADD_AGENCY_CHECKS) or bool(
-        user.agency and user.agency.kind == AgencyKind.LOCAL_AUTHORITY
-    )
+    return user.has_masa_permission(Permission.ADD_AGENCY_CHECKS) or user.in_childrens_social_care
 
 
 def contacts_visible_to(user: User) -> QuerySet[Contact]:
@@ -75,7 +73,7 @@ def check_text_visible(user: User, check: AgencyCheck) -> bool:
     """An agency's check is read by children's social care and by the agency that wrote it."""
     if user.agency is None:
         return False
-    return user.agency.kind == AgencyKind.LOCAL_AUTHORITY or user.agency_id == check.agency_id
+    return user.in_childrens_social_care or user.agency_id == check.agency_id
 
 
 def agency_checks(contact: Contact) -> QuerySet[AgencyCheck]:

@@ -48,7 +48,7 @@ _CALENDAR_DAYS_ONLY = WorkingDayCalendar()  # no database read: calendar days sk
 
 def sees_every_entry(user: User) -> bool:
     """Children's social care sees the whole chronology; other agencies see their part."""
-    return user.agency is not None and user.agency.kind == AgencyKind.LOCAL_AUTHORITY
+    return user.in_childrens_social_care
 
 
 def visible_to(user: User) -> Q:

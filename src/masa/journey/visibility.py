@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from masa.core.models import AgencyKind, User
+from masa.core.models import User
 
 from .models import EventType
 from .services import DEFAULT_AUDIENCE
@@ -19,9 +19,7 @@ from .services import DEFAULT_AUDIENCE
 def agency_may_read(user: User, event_type: EventType) -> bool:
     if user.agency is None:
         return False
-    if user.agency.kind == AgencyKind.LOCAL_AUTHORITY:
-        return True
-    return user.agency.kind in DEFAULT_AUDIENCE[event_type]
+    return user.in_childrens_social_care or user.agency.kind in DEFAULT_AUDIENCE[event_type]
 
 
 def require_agency_may_read(user: User, event_type: EventType) -> None:
@@ -31,7 +29,7 @@ def require_agency_may_read(user: User, event_type: EventType) -> None:
 
 def sees_case_management(user: User) -> bool:
     """The case page (stage history, allocation, oversight) is children's social care's record."""
-    return user.agency is not None and user.agency.kind == AgencyKind.LOCAL_AUTHORITY
+    return user.in_childrens_social_care
 
 
 # The kind of record each clock belongs to: a deadline is shown to an agency only where that

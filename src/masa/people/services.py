@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from masa.core import audit
-from masa.core.models import AgencyKind, AuditAction, BreakGlass, Notification, Team, User
+from masa.core.models import AuditAction, BreakGlass, Notification, Team, User
 from masa.core.presenters import govuk_date
 from masa.core.services import (
     RecordRef,
@@ -256,7 +256,7 @@ def search_keys_rebuild(batch_size: int = 2000) -> tuple[int, int]:
 
 def _owning_team_for(user: User) -> Team:
     """A local authority user's own team; anyone else's new child goes to the front door."""
-    if user.agency is not None and user.agency.kind == AgencyKind.LOCAL_AUTHORITY and user.team:
+    if user.in_childrens_social_care and user.team:
         return user.team
     team = front_door_team(user.partnership_id)
     if team is None:
