@@ -274,3 +274,20 @@ def each_cin_plan(child: CINChild) -> Iterator[tuple[int, CINEpisode, int, CINPl
     for e, episode in enumerate(child.CINdetails):
         for i, plan in enumerate(episode.CINPlanDates):
             yield e, episode, i, plan
+
+
+def rows_dated_after_death(
+    child: CINChild,
+    rows: Iterable[tuple[int, CINEpisode, int, object]],
+    table: str,
+    date_field: str,
+) -> Iterator[Finding]:
+    """Findings for the rows whose ``date_field`` falls after the child's date of death (the
+    shape of DfE rules 4008, 4009, 8915 and 8920)."""
+    died = child.ChildIdentifiers.PersonDeathDate
+    if died is None:
+        return
+    for e, _episode, i, row in rows:
+        day = getattr(row, date_field)
+        if day is not None and day > died:
+            yield Finding(row_at(table, e, i, row))

@@ -18,6 +18,7 @@ from masa.returns.cin.registry import (
     each_cpp,
     episode_at,
     row_at,
+    rows_dated_after_death,
     rule,
 )
 
@@ -110,12 +111,9 @@ def r4004_two_open_cin_plans(child: CINChild, ctx: Context) -> Iterator[Finding]
     reads=(CHILD_IDENTIFIERS,),
 )
 def r4008_cin_plan_starts_after_death(child: CINChild, ctx: Context) -> Iterator[Finding]:
-    died = child.ChildIdentifiers.PersonDeathDate
-    if died is None:
-        return
-    for e, _ep, i, c in each_cin_plan(child):
-        if c.CINPlanStartDate is not None and c.CINPlanStartDate > died:
-            yield Finding(row_at(CIN_PLAN_DATES, e, i, c))
+    yield from rows_dated_after_death(
+        child, each_cin_plan(child), CIN_PLAN_DATES, "CINPlanStartDate"
+    )
 
 
 @rule(
@@ -126,12 +124,7 @@ def r4008_cin_plan_starts_after_death(child: CINChild, ctx: Context) -> Iterator
     reads=(CHILD_IDENTIFIERS,),
 )
 def r4009_cin_plan_ends_after_death(child: CINChild, ctx: Context) -> Iterator[Finding]:
-    died = child.ChildIdentifiers.PersonDeathDate
-    if died is None:
-        return
-    for e, _ep, i, c in each_cin_plan(child):
-        if c.CINPlanEndDate is not None and c.CINPlanEndDate > died:
-            yield Finding(row_at(CIN_PLAN_DATES, e, i, c))
+    yield from rows_dated_after_death(child, each_cin_plan(child), CIN_PLAN_DATES, "CINPlanEndDate")
 
 
 @rule(

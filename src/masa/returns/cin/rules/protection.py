@@ -18,6 +18,7 @@ from masa.returns.cin.registry import (
     each_cpp,
     episode_at,
     row_at,
+    rows_dated_after_death,
     rule,
 )
 
@@ -161,12 +162,9 @@ def r8842q_review_without_date(child: CINChild, ctx: Context) -> Iterator[Findin
     reads=(CHILD_IDENTIFIERS,),
 )
 def r8915_plan_starts_after_death(child: CINChild, ctx: Context) -> Iterator[Finding]:
-    died = child.ChildIdentifiers.PersonDeathDate
-    if died is None:
-        return
-    for e, _ep, i, p in each_cpp(child):
-        if p.CPPstartDate is not None and p.CPPstartDate > died:
-            yield Finding(row_at(CHILD_PROTECTION_PLANS, e, i, p))
+    yield from rows_dated_after_death(
+        child, each_cpp(child), CHILD_PROTECTION_PLANS, "CPPstartDate"
+    )
 
 
 @rule(
@@ -177,12 +175,7 @@ def r8915_plan_starts_after_death(child: CINChild, ctx: Context) -> Iterator[Fin
     reads=(CHILD_IDENTIFIERS,),
 )
 def r8920_plan_ends_after_death(child: CINChild, ctx: Context) -> Iterator[Finding]:
-    died = child.ChildIdentifiers.PersonDeathDate
-    if died is None:
-        return
-    for e, _ep, i, p in each_cpp(child):
-        if p.CPPendDate is not None and p.CPPendDate > died:
-            yield Finding(row_at(CHILD_PROTECTION_PLANS, e, i, p))
+    yield from rows_dated_after_death(child, each_cpp(child), CHILD_PROTECTION_PLANS, "CPPendDate")
 
 
 @rule(
