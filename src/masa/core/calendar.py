@@ -50,6 +50,18 @@ class WorkingDayCalendar:
                 counted += 1
         return current
 
+    def subtract_working_days(self, end: dt.date, days: int) -> dt.date:
+        """The latest date that is ``days`` working days before ``end`` (counting back)."""
+        if days < 0:
+            raise ValueError("days must not be negative")
+        current = end
+        counted = 0
+        while counted < days:
+            current -= ONE_DAY
+            if self.is_working_day(current):
+                counted += 1
+        return current
+
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days after ``start`` up to and including ``end`` (negative if end is earlier)."""
         if end < start:

@@ -34,6 +34,14 @@ class Permission(StrEnum):
     MERGE_RECORDS = "merge_records"
     RESTRICT_RECORDS = "restrict_records"
     CONFIGURE_PRACTICE = "configure_practice"
+    REFER_CASE_REVIEW = "refer_case_review"
+    VIEW_CASE_REVIEWS = "view_case_reviews"
+    OVERSEE_CASE_REVIEWS = "oversee_case_reviews"
+    MANAGE_CASE_REVIEWS = "manage_case_reviews"
+    VIEW_ACTIONS = "view_actions"
+    UPDATE_OWN_ACTIONS = "update_own_actions"
+    MANAGE_ACTIONS = "manage_actions"
+    VIEW_INDICATORS = "view_indicators"
 
     @property
     def description(self) -> str:
@@ -113,6 +121,38 @@ PERMISSION_DESCRIPTIONS: dict[Permission, str] = {
     Permission.CONFIGURE_PRACTICE: (
         "Set the partnership's local timescales and practice model (for example Signs of Safety)."
     ),
+    Permission.REFER_CASE_REVIEW: (
+        "Refer a child's case to the partnership to be considered for a rapid review or a local "
+        "child safeguarding practice review."
+    ),
+    Permission.VIEW_CASE_REVIEWS: (
+        "See the case reviews they are in the review group for, with the children's names and "
+        "the rapid review pack, and add their agency's part."
+    ),
+    Permission.OVERSEE_CASE_REVIEWS: (
+        "See every case review, its stage and its clocks, by its anonymised name (for example "
+        "'Child K'), with its findings and recommendations. Children's names are shown only to "
+        "the review group."
+    ),
+    Permission.MANAGE_CASE_REVIEWS: (
+        "Run the case review pipeline: acknowledge referrals, record notifications, decisions and "
+        "the Panel's response, commission reviews, manage review groups, learning themes and "
+        "briefings."
+    ),
+    Permission.VIEW_ACTIONS: (
+        "See the partnership's priorities, outcome measures and actions tracker (no child-level "
+        "data)."
+    ),
+    Permission.UPDATE_OWN_ACTIONS: (
+        "Update the progress of actions they own and close them with evidence of impact."
+    ),
+    Permission.MANAGE_ACTIONS: (
+        "Set the partnership's priorities and outcome measures, create and assign actions."
+    ),
+    Permission.VIEW_INDICATORS: (
+        "See the partnership's indicators and benchmarks. Small numbers are suppressed for roles "
+        "without access to children's records."
+    ),
 }
 
 # Permissions that show information about identifiable people: roles holding any of these
@@ -160,7 +200,21 @@ class RoleDefinition:
 
 P = Permission
 _PRACTITIONER = frozenset(
-    {P.VIEW_CHILD_RECORDS, P.BREAK_GLASS, P.RECORD_CONTACTS, P.ADD_CHRONOLOGY_ENTRIES}
+    {
+        P.VIEW_CHILD_RECORDS,
+        P.BREAK_GLASS,
+        P.RECORD_CONTACTS,
+        P.ADD_CHRONOLOGY_ENTRIES,
+        P.REFER_CASE_REVIEW,
+        P.VIEW_CASE_REVIEWS,
+        P.VIEW_ACTIONS,
+        P.UPDATE_OWN_ACTIONS,
+    }
+)
+# What everyone who works on the partnership's business sees: reviews by anonymised name, the
+# actions tracker and the indicators (aggregate figures only).
+_PARTNERSHIP_READER = frozenset(
+    {P.VIEW_PARTNERSHIP_OVERVIEW, P.OVERSEE_CASE_REVIEWS, P.VIEW_ACTIONS, P.VIEW_INDICATORS}
 )
 _CASEWORKER = _PRACTITIONER | {
     P.EDIT_CHILD_RECORDS,
@@ -236,19 +290,27 @@ ROLES: dict[str, RoleDefinition] = {
             "business_manager",
             "Partnership business manager",
             "Runs the partnership's business unit: reviews, audits, governance and reporting.",
-            frozenset({P.VIEW_PARTNERSHIP_OVERVIEW, P.CONFIGURE_PRACTICE}),
+            _PARTNERSHIP_READER
+            | {
+                P.CONFIGURE_PRACTICE,
+                P.REFER_CASE_REVIEW,
+                P.VIEW_CASE_REVIEWS,
+                P.MANAGE_CASE_REVIEWS,
+                P.UPDATE_OWN_ACTIONS,
+                P.MANAGE_ACTIONS,
+            },
         ),
         RoleDefinition(
             "data_analyst",
             "Data analyst",
             "Prepares DfE returns, indicators and the partnership's performance reports.",
-            frozenset({P.VIEW_PARTNERSHIP_OVERVIEW}),
+            _PARTNERSHIP_READER | {P.UPDATE_OWN_ACTIONS},
         ),
         RoleDefinition(
             "independent_scrutineer",
             "Independent scrutineer",
             "Scrutinises the partnership's arrangements; read-only, aggregate information only.",
-            frozenset({P.VIEW_PARTNERSHIP_OVERVIEW}),
+            _PARTNERSHIP_READER,
         ),
         RoleDefinition(
             "data_protection_officer",

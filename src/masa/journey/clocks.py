@@ -14,8 +14,9 @@ from __future__ import annotations
 import dataclasses
 
 from masa.core.calendar import Basis, ClockRule, Unit, how_long
+from masa.reviews.clocks import REVIEW_RULES
 
-__all__ = ["DEFAULT_RULES", "how_long", "rules_for_partnership"]
+__all__ = ["DEFAULT_RULES", "EVERY_RULE", "how_long", "rules_for_partnership"]
 
 WT = "Working Together to Safeguard Children 2023, chapter 3"
 WD = Unit.WORKING_DAYS
@@ -163,11 +164,16 @@ DEFAULT_RULES: dict[str, ClockRule] = {
 }
 
 
+# Every clock masa shows: casework and case reviews. The timescales page lists them all and a
+# partnership may set its own value for any local one.
+EVERY_RULE: dict[str, ClockRule] = {**DEFAULT_RULES, **REVIEW_RULES}
+
+
 def rules_for_partnership(partnership_id: int) -> dict[str, ClockRule]:
     """The rules in force for a partnership: defaults with its own values for local rules."""
     from .models import ClockSetting
 
-    rules = dict(DEFAULT_RULES)
+    rules = dict(EVERY_RULE)
     for code, duration, unit in ClockSetting.objects.filter(
         partnership_id=partnership_id
     ).values_list("code", "duration", "unit"):

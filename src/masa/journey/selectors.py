@@ -18,7 +18,7 @@ from masa.core.presenters import govuk_date
 from masa.people.models import Child
 from masa.people.selectors import children_visible_to
 
-from .clocks import DEFAULT_RULES, rules_for_partnership
+from .clocks import EVERY_RULE, rules_for_partnership
 from .deadlines import Deadline, Scope, clock_for, open_cases, open_deadlines
 from .models import Allocation, Case, CaseTransition, EventType, OversightNote, Stage
 from .visibility import agency_may_read, agency_may_read_clock, sees_case_management
@@ -518,7 +518,7 @@ class RuleInForce:
 
 def rules_in_force(partnership_id: int) -> list[RuleInForce]:
     rules = rules_for_partnership(partnership_id)
-    return [RuleInForce(rules[code], default) for code, default in DEFAULT_RULES.items()]
+    return [RuleInForce(rules[code], default) for code, default in EVERY_RULE.items()]
 
 
 @dataclass(frozen=True)

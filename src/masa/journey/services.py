@@ -554,9 +554,9 @@ DEFAULT_CONTINUUM = [
 def clock_setting_set(*, actor: User, code: str, duration: int, unit: str) -> ClockSetting:
     from masa.core.calendar import Basis, Unit
 
-    from .clocks import DEFAULT_RULES, rules_for_partnership
+    from .clocks import EVERY_RULE, rules_for_partnership
 
-    rule = DEFAULT_RULES.get(code)
+    rule = EVERY_RULE.get(code)
     if rule is None:
         raise ServiceError("Choose a timescale to change", "code")
     if rule.basis is not Basis.LOCAL:

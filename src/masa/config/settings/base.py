@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "masa.frontdoor",
     "masa.earlyhelp",
     "masa.protection",
+    "masa.reviews",
+    "masa.assurance",
+    "masa.indicators",
 ]
 
 MIDDLEWARE = [
