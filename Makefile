@@ -4,6 +4,7 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 PORT ?= 8000
+PUBLISHED_DATA ?= ../shared/data/dfe-published
 VENV := .venv
 BIN := $(VENV)/bin
 ASSETS := src/masa/core/static/govuk/masa.css
@@ -14,6 +15,9 @@ demo: setup
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_data --size small
+	@# The DfE's published figures to compare Northbury with (Wigan, 359, and its neighbours):
+	@# loaded from the shared reference data when it is there; the dashboard says how otherwise.
+	if [ -d "$(PUBLISHED_DATA)" ]; then $(BIN)/python manage.py load_published_figures "$(PUBLISHED_DATA)" --compare-with 359; fi
 	@echo "masa is starting on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --insecure
 

@@ -16,6 +16,7 @@ from masa.core.permissions import ROLES
 
 from ..conftest import World, signed_in_client
 from .matrix_casework import build_casework
+from .matrix_partnership import build_partnership_records
 
 MATRIX = Path(__file__).resolve().parents[2] / "docs" / "permission-matrix.csv"
 
@@ -50,6 +51,7 @@ def test_every_role_gets_the_status_the_matrix_states(world: World) -> None:
         "{la_only_child}": str(world.la_only_child.pk),
         "{user}": str(world.users["social_worker"].pk),
         **build_casework(world),
+        **build_partnership_records(world),
     }
     clients = {role: signed_in_client(user) for role, user in world.users.items()}
     clients["signed_out"] = Client()

@@ -7,7 +7,9 @@ urlpatterns = [
     path("front-door/", include("masa.frontdoor.urls")),
     path("early-help/", include("masa.earlyhelp.urls")),
     path("protection/", include("masa.protection.urls")),
+    path("care/", include("masa.care.urls")),
     path("reviews/", include("masa.reviews.urls")),
+    path("returns/", include("masa.returns.urls")),
     path("actions/", include("masa.assurance.urls")),
     path("indicators/", include("masa.indicators.urls")),
 ]

@@ -29,13 +29,22 @@ class Stage(StrEnum):
 class AccessRule:
     stage: Stage
     permission: Permission | None = None
+    # Any one of these is enough (e.g. a review group member or a scrutineer may read a review).
+    any_of: frozenset[Permission] = frozenset()
 
     def describe(self) -> str:
         if self.stage is Stage.PUBLIC:
             return "public"
         if self.stage is Stage.PASSWORD:
             return "password accepted (two-factor pending)"
+        if self.any_of:
+            return "any permission of: " + ", ".join(sorted(self.any_of))
         return f"permission: {self.permission}" if self.permission else "any signed-in user"
+
+    def allows(self, user: Any) -> bool:
+        if self.any_of:
+            return any(user.has_masa_permission(p) for p in self.any_of)
+        return self.permission is None or user.has_masa_permission(self.permission)
 
 
 ATTRIBUTE = "masa_access_rule"
@@ -63,6 +72,11 @@ def signed_in(view: ViewFunc) -> ViewFunc:
 
 def requires(permission: Permission) -> Callable[[ViewFunc], ViewFunc]:
     return _declare(AccessRule(Stage.SIGNED_IN, permission))
+
+
+def requires_any(*permissions: Permission) -> Callable[[ViewFunc], ViewFunc]:
+    """The user needs at least one of ``permissions``."""
+    return _declare(AccessRule(Stage.SIGNED_IN, any_of=frozenset(permissions)))
 
 
 def url_with_next(url_name: str, next_url: str) -> str:

@@ -72,6 +72,6 @@ class AccessRuleMiddleware:
             return None
         if user.role_definition.requires_two_factor and not user.is_verified():  # type: ignore[attr-defined]
             return redirect(url_with_next("core:two-factor", request.get_full_path()))
-        if rule.permission is not None and not user.has_masa_permission(rule.permission):
+        if not rule.allows(user):
             raise PermissionDenied
         return None

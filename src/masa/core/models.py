@@ -16,6 +16,9 @@ class Partnership(models.Model):
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=40)
     slug = models.SlugField(unique=True)
+    # The ONS code of the local authority area the partnership covers (e.g. "E08000010"), as in
+    # the ONS postcode directory: a placement whose postcode lies in it is "in borough".
+    ons_code = models.CharField("ONS local authority code", max_length=9, blank=True)
 
     def __str__(self) -> str:
         return self.name

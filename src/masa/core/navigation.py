@@ -15,6 +15,14 @@ class NavItem:
     text: str
     url_name: str
     permission: Permission | None  # None: every signed-in user
+    # Shown to holders of any of these too (e.g. review group members and scrutineers).
+    or_permissions: tuple[Permission, ...] = ()
+
+    def shown_to(self, user: object) -> bool:
+        needed = (self.permission, *self.or_permissions)
+        if self.permission is None:
+            return True
+        return any(user.has_masa_permission(p) for p in needed)  # type: ignore[attr-defined]
 
 
 NAV_ITEMS = [
@@ -23,6 +31,19 @@ NAV_ITEMS = [
     NavItem("Front door", "frontdoor:contact-list", Permission.VIEW_CHILD_RECORDS),
     NavItem("Work lists", "journey:work-list", Permission.VIEW_WORK_LISTS),
     NavItem("Early help", "earlyhelp:episode-list", Permission.RECORD_EARLY_HELP),
+    NavItem(
+        "Case reviews",
+        "reviews:review-list",
+        Permission.VIEW_CASE_REVIEWS,
+        (Permission.OVERSEE_CASE_REVIEWS,),
+    ),
+    NavItem("Actions", "assurance:action-list", Permission.VIEW_ACTIONS),
+    NavItem("Allegations (LADO)", "care:lado-list", Permission.MANAGE_LADO),
+    NavItem("Missing", "care:missing-list", Permission.RECORD_MISSING),
+    NavItem("Care leavers", "care:leaver-list", Permission.VIEW_WORK_LISTS),
+    NavItem("Exploitation", "care:mace-list", Permission.VIEW_EXPLOITATION),
+    NavItem("Indicators", "indicators:dashboard", Permission.VIEW_INDICATORS),
+    NavItem("DfE returns", "returns:index", Permission.SUBMIT_RETURNS),
     NavItem("Emergency access reviews", "core:break-glass-review", Permission.REVIEW_BREAK_GLASS),
     NavItem("Partnership", "core:partnership", Permission.VIEW_PARTNERSHIP_OVERVIEW),
     NavItem("Audit log", "core:audit-log", Permission.VIEW_AUDIT_LOG),
@@ -39,7 +60,7 @@ def service_navigation(request: HttpRequest) -> list[dict[str, object]]:
         return []
     items: list[dict[str, object]] = []
     for item in NAV_ITEMS:
-        if item.permission is not None and not user.has_masa_permission(item.permission):
+        if not item.shown_to(user):
             continue
         href = reverse(item.url_name)
         current = request.path == href or (href != "/" and request.path.startswith(href))

@@ -42,6 +42,12 @@ class Permission(StrEnum):
     UPDATE_OWN_ACTIONS = "update_own_actions"
     MANAGE_ACTIONS = "manage_actions"
     VIEW_INDICATORS = "view_indicators"
+    RECORD_CARE = "record_care"
+    CHAIR_CARE_REVIEWS = "chair_care_reviews"
+    RECORD_MISSING = "record_missing"
+    VIEW_EXPLOITATION = "view_exploitation"
+    MANAGE_LADO = "manage_lado"
+    SUBMIT_RETURNS = "submit_returns"
 
     @property
     def description(self) -> str:
@@ -149,6 +155,27 @@ PERMISSION_DESCRIPTIONS: dict[Permission, str] = {
     Permission.MANAGE_ACTIONS: (
         "Set the partnership's priorities and outcome measures, create and assign actions."
     ),
+    Permission.RECORD_CARE: (
+        "Record a child's care: placements and episodes of care, health and education, care "
+        "leavers' pathway plans and contact, adoption and permanence, private fostering."
+    ),
+    Permission.CHAIR_CARE_REVIEWS: (
+        "Record a looked-after child's review as its independent reviewing officer."
+    ),
+    Permission.RECORD_MISSING: (
+        "Record a missing or away-from-placement episode and its return home interview."
+    ),
+    Permission.VIEW_EXPLOITATION: (
+        "See and record exploitation screenings, MACE meetings and the links between children, "
+        "places and associates (restricted: every view is audited)."
+    ),
+    Permission.MANAGE_LADO: (
+        "Manage allegations against people who work with children (the LADO's cases only)."
+    ),
+    Permission.SUBMIT_RETURNS: (
+        "Import, validate and export the DfE's child-level returns (SSDA903, CIN census) and "
+        "Ofsted's Annex A lists."
+    ),
     Permission.VIEW_INDICATORS: (
         "See the partnership's indicators and benchmarks. Small numbers are suppressed for roles "
         "without access to children's records."
@@ -179,6 +206,14 @@ PERSONAL_DATA_PERMISSIONS = frozenset(
         Permission.VIEW_WORK_LISTS,
         Permission.MERGE_RECORDS,
         Permission.RESTRICT_RECORDS,
+        Permission.REFER_CASE_REVIEW,
+        Permission.VIEW_CASE_REVIEWS,
+        Permission.RECORD_CARE,
+        Permission.CHAIR_CARE_REVIEWS,
+        Permission.RECORD_MISSING,
+        Permission.VIEW_EXPLOITATION,
+        Permission.MANAGE_LADO,
+        Permission.SUBMIT_RETURNS,
     }
 )
 
@@ -230,7 +265,7 @@ ROLES: dict[str, RoleDefinition] = {
             "social_worker",
             "Social worker",
             "A children's social care practitioner who works with children and families.",
-            _CASEWORKER | {P.VIEW_WORK_LISTS},
+            _CASEWORKER | {P.VIEW_WORK_LISTS, P.RECORD_CARE, P.RECORD_MISSING, P.VIEW_EXPLOITATION},
         ),
         RoleDefinition(
             "team_manager",
@@ -238,6 +273,10 @@ ROLES: dict[str, RoleDefinition] = {
             "Manages a team of practitioners; approves access and reviews emergency access.",
             _CASEWORKER
             | {
+                P.RECORD_CARE,
+                P.RECORD_MISSING,
+                P.VIEW_EXPLOITATION,
+                P.VIEW_INDICATORS,
                 P.DECIDE_THRESHOLD,
                 P.AUTHORISE_CASEWORK,
                 P.VIEW_WORK_LISTS,
@@ -272,19 +311,19 @@ ROLES: dict[str, RoleDefinition] = {
             "police_officer",
             "Police officer",
             "A police officer in a safeguarding or public protection unit.",
-            _PRACTITIONER,
+            _PRACTITIONER | {P.RECORD_MISSING, P.VIEW_EXPLOITATION},
         ),
         RoleDefinition(
             "independent_reviewing_officer",
             "Independent reviewing officer or conference chair",
             "Chairs child protection conferences and children looked after reviews.",
-            _PRACTITIONER | {P.CHAIR_CONFERENCES, P.EXPORT_CHRONOLOGY},
+            _PRACTITIONER | {P.CHAIR_CONFERENCES, P.CHAIR_CARE_REVIEWS, P.EXPORT_CHRONOLOGY},
         ),
         RoleDefinition(
             "lado",
             "Local authority designated officer (LADO)",
             "Manages allegations against people who work with children.",
-            _PRACTITIONER,
+            _PRACTITIONER | {P.MANAGE_LADO},
         ),
         RoleDefinition(
             "business_manager",
@@ -304,7 +343,7 @@ ROLES: dict[str, RoleDefinition] = {
             "data_analyst",
             "Data analyst",
             "Prepares DfE returns, indicators and the partnership's performance reports.",
-            _PARTNERSHIP_READER | {P.UPDATE_OWN_ACTIONS},
+            _PARTNERSHIP_READER | {P.UPDATE_OWN_ACTIONS, P.SUBMIT_RETURNS},
         ),
         RoleDefinition(
             "independent_scrutineer",

@@ -33,6 +33,7 @@ from .forms import (
     TwoFactorForm,
 )
 from .models import AdditionalBankHoliday, Agency, AuditAction, User
+from .panels import panels_for
 from .permissions import PERMISSION_DESCRIPTIONS, ROLES, Permission
 from .services import ServiceError
 
@@ -229,7 +230,10 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @signed_in
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    context: dict[str, Any] = {"notifications": selectors.unread_notifications(user)[:10]}
+    context: dict[str, Any] = {
+        "notifications": selectors.unread_notifications(user)[:10],
+        "panels": panels_for(user, timezone.localdate()),
+    }
     if user.has_masa_permission(Permission.VIEW_CHILD_RECORDS):
         visible = children_visible_to(user)
         context["my_children"] = visible.filter(allocated_worker=user)[:20]

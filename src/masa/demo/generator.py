@@ -21,7 +21,7 @@ from django.db import connection, transaction
 
 from masa.core.models import AuditEvent, Partnership, User
 
-from .factories import core, journey, people
+from .factories import assurance, care, core, journey, people, reviews
 from .factories.base import DemoContext, SizeProfile
 
 DEFAULT_SEED = 2026
@@ -47,6 +47,9 @@ DOMAINS: tuple[Domain, ...] = (
     Domain("core", core.build, core.reset),
     Domain("people", people.build, people.reset),
     Domain("journey", journey.build, journey.reset),
+    Domain("care", care.build, care.reset),
+    Domain("reviews", reviews.build, reviews.reset),
+    Domain("assurance", assurance.build, assurance.reset),
 )
 
 

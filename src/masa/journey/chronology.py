@@ -134,15 +134,20 @@ def chronology_for(
     agency_id: int | None = None,
     event_types: Iterable[str] | None = None,
     significances: Iterable[str] | None = None,
+    every_agency: bool = False,
 ) -> list[ChronologyLine]:
     """The child's chronology as this user may read it, oldest first.
+
+    ``every_agency`` reads every agency's lines whatever the user's agency: only for a case
+    review's pack, where the review group shares information under Children Act 2004 s16H.
 
     ``child`` must come from ``child_for_user`` (the views' only way to a child), which has
     checked the child's scope. Repeating that check here as a subquery made SQLite build the
     whole visible set for one child (70 ms on the borough data, benchmarks/RESULTS.md). One query
     for the entries; with ``as_known_on``, one more for lines corrected since that day.
     """
-    entries = ChronologyEntry.objects.filter(visible_to(user), child_id=child.pk).select_related(
+    readable = Q() if every_agency else visible_to(user)
+    entries = ChronologyEntry.objects.filter(readable, child_id=child.pk).select_related(
         "source_agency", "recorded_by"
     )
     if as_known_on is not None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from masa.care.clocks import CARE_RULES
+from masa.care.selectors_lado import LADO_RULES
 from masa.core.calendar import Basis, ClockRule, Unit, how_long
 from masa.reviews.clocks import REVIEW_RULES
 
@@ -166,7 +168,7 @@ DEFAULT_RULES: dict[str, ClockRule] = {
 
 # Every clock masa shows: casework and case reviews. The timescales page lists them all and a
 # partnership may set its own value for any local one.
-EVERY_RULE: dict[str, ClockRule] = {**DEFAULT_RULES, **REVIEW_RULES}
+EVERY_RULE: dict[str, ClockRule] = {**DEFAULT_RULES, **CARE_RULES, **LADO_RULES, **REVIEW_RULES}
 
 
 def rules_for_partnership(partnership_id: int) -> dict[str, ClockRule]:

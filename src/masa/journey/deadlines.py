@@ -145,6 +145,13 @@ class _Computer:
             self._memo[key] = compute_clock(rule, start, self.calendar)
         return self._memo[key]
 
+    def clock_by_rule(self, rule: ClockRule, start: dt.date) -> Clock:
+        """A clock of a rule the partnership does not set (the care clocks), memoised alike."""
+        key = (rule.code, start, rule.duration, rule.unit, rule.source)
+        if key not in self._memo:
+            self._memo[key] = compute_clock(rule, start, self.calendar)
+        return self._memo[key]
+
     def deadline(
         self,
         code: str,
@@ -152,8 +159,9 @@ class _Computer:
         start: dt.date,
         row: dict[str, Any],
         duration: int | None = None,
+        clock: Clock | None = None,
     ) -> Deadline:
-        clock = self.clock(code, start, duration)
+        clock = clock or self.clock(code, start, duration)
         worker_first = row["case__worker__first_name"] or ""
         worker_last = row["case__worker__last_name"] or ""
         return Deadline(
@@ -342,6 +350,15 @@ def open_deadlines(
         elif row["plan_agreed_on"] is not None:
             start = row["last_review"] or row["plan_agreed_on"]
             add(c.deadline("early_help_review", "Early help review", start, row))
+
+    # Children looked after (masa.care.clocks): the reviews, health assessments and education
+    # plan of each current period of care, from one query over the open episodes.
+    from masa.care.clocks import CARE_FACT_FIELDS, care_clocks, facts_from_row
+    from masa.care.selectors_looked_after import open_episodes_with_care_facts
+
+    for row in _rows(open_episodes_with_care_facts(in_scope), *CARE_FACT_FIELDS):
+        for line in care_clocks(facts_from_row(row), today=today, compute=c.clock_by_rule):
+            add(c.deadline(line.code, line.what, line.clock.start, row, clock=line.clock))
 
     found.sort(key=lambda d: (d.due, d.child_name))
     return found

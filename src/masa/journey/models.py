@@ -28,6 +28,7 @@ class Stage(models.TextChoices):
     ICPC = "icpc", "Initial child protection conference due"
     CP_PLAN = "cp_plan", "Child protection plan"
     CIN_PLAN = "cin_plan", "Child in need plan"
+    LOOKED_AFTER = "looked_after", "Looked after"
     CLOSED = "closed", "Closed"
 
 
@@ -133,6 +134,10 @@ class EventType(models.TextChoices):
     OVERSIGHT = "oversight", "Management oversight"
     CLOSURE = "closure", "Case closure"
     SIGNIFICANT_EVENT = "significant_event", "Significant event"
+    CARE = "care", "Care: placement, legal status, adoption"
+    CARE_REVIEW = "care_review", "Looked-after child's review"
+    MISSING = "missing", "Missing episode"
+    PRIVATE_FOSTERING = "private_fostering", "Private fostering"
 
 
 class Significance(models.TextChoices):

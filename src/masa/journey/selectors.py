@@ -84,6 +84,7 @@ STAGE_TAG_COLOURS: dict[str, str] = {
     Stage.ICPC: "magenta",
     Stage.CP_PLAN: "pink",  # red is kept for "Overdue"
     Stage.CIN_PLAN: "purple",
+    Stage.LOOKED_AFTER: "light-blue",
     Stage.CLOSED: "grey",
 }
 
@@ -591,6 +592,16 @@ def child_journey_panel(user: User, child: Child) -> dict[str, Any]:
             else None,
             "conferences_url": url_or_none("protection:child-conferences", child.pk)
             if agency_may_read(user, EventType.CONFERENCE)
+            else None,
+            # Care, missing episodes and exploitation have their own pages (masa.care).
+            "care_url": url_or_none("care:child-care", child.pk)
+            if user.in_childrens_social_care
+            else None,
+            "missing_url": url_or_none("care:missing-child", child.pk)
+            if user.in_childrens_social_care or user.has_masa_permission(Permission.RECORD_MISSING)
+            else None,
+            "exploitation_url": url_or_none("care:exploitation-child", child.pk)
+            if user.has_masa_permission(Permission.VIEW_EXPLOITATION)
             else None,
             "stage_tag": stage_tag_class(case.stage) if case else "",
             # Other agencies learn that social care is working with the child, not the stage

@@ -227,8 +227,13 @@ def case_allocate(
     from_date: dt.date,
     reason: str = "",
     version: int | None = None,
+    social_worker_change_reason: str = "OTHERS",
 ) -> Case:
-    """Allocate or hand over a case. The clocks stay with the case, not with the worker."""
+    """Allocate or hand over a case. The clocks stay with the case, not with the worker.
+
+    For a looked-after child a new worker also starts a 903 social worker episode, with
+    ``social_worker_change_reason`` (a DfE SW_REASON code) ending the previous one.
+    """
     if worker is not None and worker.team_id != team.pk:
         raise ServiceError(f"{worker.display_name} is not a member of {team.name}", "worker")
     if team.agency.partnership_id != case.partnership_id:
@@ -254,6 +259,17 @@ def case_allocate(
             allocated_by=actor,
             reason=reason,
         )
+        if worker is not None and case.stage == Stage.LOOKED_AFTER:
+            # Imported here: care builds on the journey, not the other way round.
+            from masa.care.services_looked_after import social_worker_change
+
+            social_worker_change(
+                actor=actor,
+                child=case.child,
+                worker=worker,
+                changed_on=from_date,
+                reason_changed=social_worker_change_reason,
+            )
         worker_name = worker.display_name if worker else "unallocated"
         chronology_record(
             actor=actor,
@@ -336,6 +352,7 @@ def case_close(
 
 def records_still_open(case: Case) -> list[str]:
     """What must be finished before a manager closes the case, in the words of the next step."""
+    from masa.care.models import Episode
     from masa.earlyhelp.models import EarlyHelpEpisode
     from masa.protection.models import Assessment, ChildProtectionPlan, CINPlan, S47Enquiry
 
@@ -348,6 +365,8 @@ def records_still_open(case: Case) -> list[str]:
         (Assessment.objects.filter(case=case, authorised_on__isnull=True),
          "Authorise the assessment"),
         (EarlyHelpEpisode.objects.filter(case=case, ended_on__isnull=True), "End the early help"),
+        (Episode.objects.filter(child_id=case.child_id, ended_on__isnull=True),
+         "Record that the child's care ceased"),
     ]  # fmt: skip
     return [step for queryset, step in checks if queryset.exists()]
 
@@ -397,6 +416,11 @@ DEFAULT_AUDIENCE: dict[str, tuple[str, ...]] = {
     EventType.OVERSIGHT: (),
     EventType.CLOSURE: _ALL_PARTNERS,
     EventType.SIGNIFICANT_EVENT: (),
+    # Care services usually name their audience; these are the defaults if they do not.
+    EventType.CARE: (),
+    EventType.CARE_REVIEW: _ALL_PARTNERS,
+    EventType.MISSING: (AgencyKind.POLICE,),
+    EventType.PRIVATE_FOSTERING: (),
 }
 
 

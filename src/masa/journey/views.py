@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from masa.care.clocks import CARE_RULES
 from masa.core.access import requires, signed_in
 from masa.core.permissions import Permission
 from masa.core.presenters import format_masa_id
@@ -192,7 +193,11 @@ def case_transfer_in(request: HttpRequest) -> HttpResponse:
 
 # The clocks a work list can show (the DfE counting rules are for the indicators, and papers are
 # counted back from a conference date).
-WORK_KINDS = frozenset(DEFAULT_RULES) - {"assessment_dfe", "icpc_dfe", "conference_papers"}
+WORK_KINDS = (frozenset(DEFAULT_RULES) | frozenset(CARE_RULES)) - {
+    "assessment_dfe",
+    "icpc_dfe",
+    "conference_papers",
+}
 
 
 def _sort_links(query: QueryDict, sort: str, descending: bool) -> dict[str, dict[str, str]]:
@@ -214,7 +219,11 @@ def work_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     manager = user.has_masa_permission(Permission.AUTHORISE_CASEWORK)
     teams = selectors.casework_teams(user.partnership_id) if manager else None
-    kinds = {code: rule.name for code, rule in DEFAULT_RULES.items() if code in WORK_KINDS}
+    kinds = {
+        code: rule.name
+        for code, rule in {**DEFAULT_RULES, **CARE_RULES}.items()
+        if code in WORK_KINDS
+    }
     default_team = str(user.team_id) if manager and user.team_id else "all"
     form = WorkListForm(
         request.GET or None,

@@ -18,11 +18,17 @@ from collections.abc import Iterable
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from masa.core.access import requires_any
 from masa.core.models import User
 from masa.core.permissions import Permission
 from masa.people.models import Relationship
 
 from .models import CaseReview, RedactionTerm, ReviewChild, ReviewGroupMember
+
+# The access rule of every page that shows a review: review group members (VIEW_CASE_REVIEWS)
+# and those who oversee every review (OVERSEE_CASE_REVIEWS). Which reviews, and whose names, is
+# then for the functions below to say.
+reads_reviews = requires_any(Permission.VIEW_CASE_REVIEWS, Permission.OVERSEE_CASE_REVIEWS)
 
 
 def _current_membership(user: User) -> QuerySet[ReviewGroupMember]:
@@ -68,8 +74,9 @@ def member_review_ids(user: User) -> set[int]:
 
 
 def names_to_redact(review: CaseReview) -> list[tuple[str, str]]:
-    """(name, replacement) pairs: each child's and family member's names, then the review's own
-    redaction terms. Longest first, so "Jay Moss" goes before "Jay"."""
+    """(name, replacement) pairs: each child's and family member's names (with the children
+    related to them who are not in the review), then the review's own redaction terms. Longest
+    first, so "Jay Moss" goes before "Jay"."""
     pairs: list[tuple[str, str]] = []
     links = ReviewChild.objects.filter(review=review).select_related("child")
     child_ids = []
@@ -91,6 +98,23 @@ def names_to_redact(review: CaseReview) -> list[tuple[str, str]]:
         label = f"[{relation.get_kind_display().lower()}]"
         pairs += [(f"{person.first_name} {person.last_name}", label), (person.first_name, label)]
         pairs.append((person.last_name, "[family name]"))
+    # Brothers, sisters and other children with their own record who are not linked to the
+    # review: their names come out too (a linked child is named by its anonymised name above).
+    linked = set(child_ids)
+    related_children = Relationship.objects.filter(
+        Q(child_id__in=child_ids) | Q(other_child_id__in=child_ids), other_child__isnull=False
+    ).select_related("child", "other_child")
+    for relation in related_children:
+        review_child_id = (
+            relation.child_id if relation.child_id in linked else relation.other_child_id
+        )
+        assert review_child_id is not None
+        other = relation.person_seen_from(review_child_id)
+        if other is None or other.pk in linked:
+            continue
+        label = f"[{relation.kind_seen_from(review_child_id).lower()}]"
+        pairs += [(f"{other.first_name} {other.last_name}", label), (other.first_name, label)]
+        pairs.append((other.last_name, "[family name]"))
     for term in RedactionTerm.objects.filter(review=review):
         pairs.append((term.term, term.replacement))
     unique = {name.strip(): replacement for name, replacement in pairs if len(name.strip()) > 1}

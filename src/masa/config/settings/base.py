@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "masa.frontdoor",
     "masa.earlyhelp",
     "masa.protection",
+    "masa.returns",
+    "masa.care",
     "masa.reviews",
     "masa.assurance",
     "masa.indicators",
@@ -132,6 +134,12 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = PROJECT_ROOT / "var" / "static"
+# Uploaded DfE return files waiting for their preview. Never served by masa (no MEDIA_URL route).
+MEDIA_ROOT = env("MASA_MEDIA_ROOT") or str(PROJECT_ROOT / "var" / "media")
+# The DfE's published figures (Explore Education Statistics and LAIT layouts) for comparators.
+MASA_PUBLISHED_DATA_DIR = env("MASA_PUBLISHED_DATA_DIR") or str(
+    PROJECT_ROOT.parent / "shared" / "data" / "dfe-published"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

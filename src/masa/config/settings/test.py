@@ -1,5 +1,7 @@
 """Test settings: the database comes from DATABASE_URL (SQLite in memory when unset)."""
 
+import tempfile
+
 from .base import *  # noqa: F403
 from .base import DATABASES, env
 
@@ -17,3 +19,6 @@ MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMid
 
 # Close connections after each request so the live server's threads never hold the test database.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# Uploaded return files in tests go to a throwaway folder, never into the project's var/.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="masa-test-media-")

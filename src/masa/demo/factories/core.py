@@ -112,9 +112,17 @@ STAFF_LAST_NAMES = [
 ]  # fmt: skip
 
 
+# Northbury is fictional: its ONS area code is one no real authority has (E08 is the metropolitan
+# districts' prefix). Demo postcode centroids in the borough carry it.
+NORTHBURY_ONS_CODE = "E08999001"
+
+
 def build(ctx: DemoContext, rng: random.Random) -> None:
     partnership = Partnership.objects.create(
-        name=PARTNERSHIP_NAME, short_name=PARTNERSHIP_SHORT_NAME, slug=PARTNERSHIP_SLUG
+        name=PARTNERSHIP_NAME,
+        short_name=PARTNERSHIP_SHORT_NAME,
+        slug=PARTNERSHIP_SLUG,
+        ons_code=NORTHBURY_ONS_CODE,
     )
     ctx.partnership = partnership
     agencies = Agency.objects.bulk_create(

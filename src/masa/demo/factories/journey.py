@@ -1066,12 +1066,23 @@ class _Runner(_Book):
                 self._referral(state, start)
         except _Closed:
             pass
+        if until is not None and until <= self.today and case.stage != S.CLOSED:
+            raise AssertionError(f"case {case.id} of an episode that ended {until} is still open")
         return case, case.closed_on
 
     def _check(self, st: _State, day: dt.date) -> None:
         """Stop at today (the case stays open) or at the closing date (the case closes)."""
         if st.until is not None and day >= st.until:
-            if st.case.stage not in (S.CLOSED, S.CONTACT):
+            if st.case.stage == S.CONTACT and st.contact is not None:
+                # A child who joined the episode in its last days: the contact is screened by
+                # the closing date, so the case does not stay open with it undecided.
+                reason = "Universal services are meeting the child's needs."
+                manager = self.decide(st.case, st.contact, D.NO_FURTHER_ACTION, st.until, reason)
+                why = (
+                    f"Threshold decision: {_name(ThresholdDecision, D.NO_FURTHER_ACTION)}. {reason}"
+                )
+                self.move(st.case, S.CLOSED, st.until, manager, why)
+            elif st.case.stage not in (S.CLOSED, S.CONTACT):
                 self._close_for(st, st.until, "No further action.")
             raise _Closed
         if day > self.today:
@@ -1083,6 +1094,8 @@ class _Runner(_Book):
         f = st.f
         _, contact, concern = self.contact(st.case, st.kid, day, checks=f.random() < 0.12)
         decided = self.days.add(day, f.choice((0, 0, 0, 1, 1, 2)))
+        if st.until is not None:
+            decided = min(decided, st.until)  # closed by the day the next case opens
         decision = st.script.decision or D.NO_FURTHER_ACTION
         reason = (
             f"Concerns about {concern} do not need a service; the referrer was advised."
@@ -1096,6 +1109,7 @@ class _Runner(_Book):
     def _early_help_front_door(self, st: _State, day: dt.date) -> None:
         f = st.f
         _, contact, concern = self.contact(st.case, st.kid, day, checks=f.random() < 0.4)
+        st.contact = contact
         decided = self.days.add(day, f.choice((0, 1, 1)))
         self._check(st, decided)
         reason = f"Needs around {concern} can be met with a team around the family."
@@ -1234,7 +1248,7 @@ class _Runner(_Book):
         contact_id, contact, concern = self.contact(
             case, st.kid, day, checks=bool(checks), concern=_weighted_concern(f)
         )
-        st.factors = contact[8]
+        st.factors, st.contact = contact[8], contact
         decided = self.days.add(day, f.choice((0, 0, 1, 1, 1, 2, 3)))
         self._check(st, decided)
         decision = D.STRATEGY_NOW if strategy_now else D.REFERRAL
@@ -1842,6 +1856,7 @@ class _State:
         return self.script.force
 
     factors: list[str] = field(default_factory=list)
+    contact: list[Any] | None = None  # the episode's first contact, while it awaits a decision
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -2060,6 +2075,23 @@ def build(ctx: DemoContext, rng: random.Random) -> None:
         practice_model=PracticeModel.SIGNS_OF_SAFETY,
         continuum_levels=DEFAULT_CONTINUUM,
     )
+    writer = _Writer()
+    book = plan_book(ctx, rng, writer)
+    with _large_cache():
+        counts = _write(book, writer)
+    if connection.vendor == "postgresql":
+        # Freshly loaded tables have no planner statistics until autovacuum comes round: without
+        # them PostgreSQL chose nested loops that made the work list take minutes. ANALYZE may
+        # run inside the loading transaction and sees its rows.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    ctx.summary += _summary(counts, book)
+
+
+def plan_book(ctx: DemoContext, rng: random.Random, writer: _Writer | None = None) -> _Runner:
+    """Every family's casework, held in memory (``book.cases``, ``book.contacts``...) and checked,
+    ready for ``_write``: nothing is written to the database here."""
+    writer = writer or _Writer()
     today = ctx.today
     planner_days = _Days(
         today.replace(year=today.year - ctx.profile.history_years - 1),
@@ -2070,7 +2102,6 @@ def build(ctx: DemoContext, rng: random.Random) -> None:
     plans = [(family, planner.scripts(family)) for family in families]
     _showcase(ctx, planner, plans)
 
-    writer = _Writer()
     book = _Runner(ctx, writer, planner_days)
     book.rng = rng
     # Contacts beyond the episodes' own: family events at a rate that brings the total to
@@ -2103,18 +2134,19 @@ def build(ctx: DemoContext, rng: random.Random) -> None:
                 continue
             _extra_contact(book, planner, family, day, intervals, busy)
 
+    open_cases: dict[int, int] = {}
     for case in book.cases:
-        if case.stage != S.CLOSED and case.closed_on is not None:
+        if case.stage == S.CLOSED:
+            continue
+        if case.closed_on is not None:
             raise AssertionError("an open case has a closing date")
-    with _large_cache():
-        counts = _write(book, writer)
-    if connection.vendor == "postgresql":
-        # Freshly loaded tables have no planner statistics until autovacuum comes round: without
-        # them PostgreSQL chose nested loops that made the work list take minutes. ANALYZE may
-        # run inside the loading transaction and sees its rows.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    ctx.summary += _summary(counts, book)
+        # The database allows one open case per child (Case's one_open_case_per_child).
+        other = open_cases.setdefault(case.child_id, case.id)
+        if other != case.id:
+            raise AssertionError(
+                f"child {case.child_id} would have two open cases ({other} and {case.id})"
+            )
+    return book
 
 
 def _play(
@@ -2177,9 +2209,19 @@ def _extra_contact(
                     "Passed to the allocated worker of the open case.",
                 )
             continue
-        script = planner.script("pending" if pending else "nfa", day, None, family)
+        # The child's case still open today that opened after this contact (the family's
+        # current episode, played first). Had this contact stayed undecided, masa would have
+        # logged that episode's first contact against its case (``contact_log`` uses the open
+        # case) rather than open a second. The episode is already written from its own contact,
+        # so this one is screened instead and its case closed by the day the episode's opened.
+        later = next(
+            (c.opened_on for a, _, c in intervals[kid.id] if a > day and c.stage != S.CLOSED),
+            None,
+        )
+        kind = "pending" if pending and later is None else "nfa"
+        script = planner.script(kind, day, later, family)
         result = book.run(script, kid)
-        if result is not None and pending:
+        if result is not None and kind == "pending":
             intervals[kid.id].append((day, today, result[0]))
 
 
