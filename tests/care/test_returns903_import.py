@@ -338,3 +338,29 @@ def test_the_import_is_set_based_whatever_the_number_of_children(
     with CaptureQueriesContext(connection) as b:
         assert len(run(world, many).summary["create"]) == 40
     assert len(b.captured_queries) == len(a.captured_queries)
+
+
+@pytest.mark.django_db
+def test_an_earlier_years_return_never_clears_an_ending_masa_holds(
+    world: World, tmp_path: Path
+) -> None:
+    """The 2024/25 return shows an episode that ended in May 2025 as open at 31 March 2025:
+    importing that return back changes nothing, so nothing recorded since is lost."""
+    from .factories import make_episode
+    from .test_returns903_support import export_csv
+
+    child = ChildFactory(
+        partnership=world.partnership, owning_team=world.la_team, upn=upn(7),
+        date_of_birth=dt.date(2012, 5, 1), sex="M", ethnicity="WBRI",
+    )  # fmt: skip
+    episode = make_episode(
+        child, started_on=dt.date(2024, 6, 3), ended_on=dt.date(2025, 5, 12), reason_ceased="E13"
+    )
+    files = export_csv(world.partnership, 2025, tmp_path / "return")
+    assert b",E13," not in files["episodes.csv"]  # open at the year end in the return
+
+    run(world, tmp_path / "return")
+
+    episode.refresh_from_db()
+    assert (episode.ended_on, episode.reason_ceased) == (dt.date(2025, 5, 12), "E13")
+    assert Episode.objects.filter(child=child).count() == 1

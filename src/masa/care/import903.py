@@ -384,6 +384,18 @@ def _missing_same(name: str, old: Any, new: Any) -> bool:
     return bool(old == new)
 
 
+# A return shows an episode that ended after its year end as open (blank DEC, REC and
+# REASON_PLACE_CHANGE): a blank there never clears an ending masa already holds, so importing an
+# earlier year's return loses nothing recorded since.
+_ENDING = ("ended_on", "reason_ceased", "reason_place_change")
+
+
+def _episode_same(name: str, old: Any, new: Any) -> bool:
+    if name in _ENDING and new in (None, "") and old not in (None, ""):
+        return True
+    return bool(old == new)
+
+
 EPISODE_FIELDS = (
     "reason_new_episode", "legal_status", "category_of_need", "placement_type",
     "placement_provider", "ended_on", "reason_ceased", "reason_place_change", "home_postcode",
@@ -398,7 +410,14 @@ AD1_FIELDS = (
     "adopters_legal_status",
 )  # fmt: skip
 KINDS = (
-    Kind("Episodes", Episode, _get("started_on"), EPISODE_FIELDS, ("started_on",)),
+    Kind(
+        "Episodes",
+        Episode,
+        _get("started_on"),
+        EPISODE_FIELDS,
+        ("started_on",),
+        same=_episode_same,
+    ),
     Kind("Reviews", CareReview, _get("held_on"), ("participation",), ("held_on",)),
     Kind(
         "Missing",
@@ -863,13 +882,17 @@ def _plan_update(
                 continue
             if all(kind.same(name, old[name], values[name]) for name in kind.fields):
                 continue
-            update = {"pk": old["pk"], **{name: values[name] for name in kind.fields}}
+            # A field the return does not change keeps what masa holds (a missing episode's time
+            # on the same date; an episode's ending after the year end).
+            update = {
+                "pk": old["pk"],
+                **{
+                    name: old[name] if kind.same(name, old[name], values[name]) else values[name]
+                    for name in kind.fields
+                },
+            }
             if kind.versioned:
                 update["version"] = old["version"] + 1
-            if kind.table == "Missing":  # keep the time masa holds when the date is the same
-                for name in ("ended_at",):
-                    if kind.same(name, old[name], values[name]):
-                        update[name] = old[name]
             writes.updates.append(update)
             counts[1] += 1
         if counts == [0, 0]:

@@ -1,6 +1,8 @@
-"""DfE statutory returns: the rules and record shapes behind the CIN census (and later the 903).
+"""DfE statutory returns: the CIN census (``cin/``) and the SSDA903 (``ssda903/``), and Ofsted's
+Annex A lists.
 
-Pure Python on purpose: no models, no views, no database. Casework services build a record in
-DfE terms and ask these modules which DfE rule it would fail; the census validator will run the
-same rule units over a whole return. Not a Django app.
+The rule units are pure Python (no models, no database): casework services build a record in DfE
+terms and ask them which DfE rule it would fail, and the file validators run the same units over
+a whole return. The app itself adds the returns pages (``/returns/``) and the management commands
+(``validate903``, ``list903rules``, ``export_cin``, ``validate_cin``, ``annex_a``).
 """

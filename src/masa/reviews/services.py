@@ -16,7 +16,8 @@ with ``StaleVersion`` if someone else has changed it since.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -369,6 +370,81 @@ def _save(review: CaseReview, fields: list[str]) -> dict[str, Any]:
     return audit.snapshot(review, fields)
 
 
+# Each step's own date, checked as the step starts: its field, how messages name it, and the
+# review's date it may not come before (named in messages as in ``_EARLIER``).
+_STEP_DATES: dict[Step, tuple[str, str, str]] = {
+    Step.ACKNOWLEDGE: ("acknowledged_on", "The acknowledgement date", "referred_on"),
+    Step.NOTIFY: ("notified_on", "The notification date", "aware_on"),
+    Step.PARTNERS_TOLD: ("told_on", "The date the partners were told", "aware_on"),
+    Step.RAPID_REVIEW: ("meeting_on", "The date of the rapid review meeting", "aware_on"),
+    Step.PANEL_RESPONSE: (
+        "responded_on",
+        "The date of the Panel's response",
+        "rapid_review_sent_on",
+    ),
+    Step.COMMISSION: ("commissioned_on", "The date the review was commissioned", "decision_on"),
+    Step.COMMISSIONING_NOTICE: ("sent_on", "The date of the commissioning notice", "decision_on"),
+    Step.COST: ("incurred_on", "The date of the cost", "referred_on"),
+    Step.PUBLISH: ("published_on", "The publication date", "report_completed_on"),
+    Step.NOT_PUBLISHED: (
+        "decided_on",
+        "The date of the decision not to publish",
+        "report_completed_on",
+    ),
+    Step.CLOSE: ("closed_on", "The closing date", "decision_on"),
+    Step.WITHDRAW: ("withdrawn_on", "The withdrawal date", "referred_on"),
+}
+_EARLIER = {
+    "referred_on": "the referral",
+    "aware_on": "the local authority became aware",
+    "rapid_review_sent_on": "the rapid review was sent",
+    "decision_on": "the decision",
+    "report_completed_on": "the report was completed",
+}
+
+
+@contextmanager
+def _step(
+    review: CaseReview, version: int, step: Step, day: dt.date | None = None
+) -> Iterator[CaseReview]:
+    """The start of a step, in its transaction: lock the review at the version the user saw,
+    refuse the step if the review is not at a stage for it, and check the step's date
+    (``_STEP_DATES``) against the incident, today and the step before."""
+    with transaction.atomic():
+        locked = _lock(review, version)
+        _refuse_step(locked, step)
+        if step in _STEP_DATES:
+            field, label, earlier = _STEP_DATES[step]
+            after = [(getattr(locked, earlier), _EARLIER[earlier])]
+            _check_date(locked, day, field=field, label=label, after=after)
+        yield locked
+
+
+def _write(
+    actor: User,
+    review: CaseReview,
+    changes: dict[str, Any],
+    *,
+    step: str,
+    before: list[str] | None = None,
+    also: dict[str, Any] | None = None,
+    reason: str = "",
+    move: tuple[str, dt.date, str] | None = None,
+) -> None:
+    """The end of a step on the locked review: save ``changes``, audit them (with the ``before``
+    fields as they were and ``also`` added) and, given ``move`` (the status, the day and why),
+    move the review on."""
+    prior = audit.snapshot(review, before) if before else None
+    for name, value in changes.items():
+        setattr(review, name, value)
+    after = _save(review, list(changes))
+    after.update(also or {})
+    _record(actor, review, step=step, before=prior, after=after, reason=reason)
+    if move is not None:
+        to_status, on, why = move
+        review_move(actor=actor, review=review, to_status=to_status, on=on, reason=why)
+
+
 # ---------------------------------------------------------------- referral
 
 
@@ -475,27 +551,14 @@ def review_acknowledge(
 ) -> CaseReview:
     """The business unit acknowledges the referral; the actor leads the review from here."""
     _check_manager(actor, review)
-    with transaction.atomic():
-        locked = _lock(review, version)
-        _refuse_step(locked, Step.ACKNOWLEDGE)
-        _check_date(
-            locked,
-            acknowledged_on,
-            field="acknowledged_on",
-            label="The acknowledgement date",
-            after=[(locked.referred_on, "the referral")],
-        )
-        locked.acknowledged_on = acknowledged_on
-        locked.lead = actor
-        after = _save(locked, ["acknowledged_on", "lead"])
+    with _step(review, version, Step.ACKNOWLEDGE, acknowledged_on) as locked:
         _ensure_member(locked, actor, ReviewGroupRole.LEAD, actor)
-        _record(actor, locked, step="acknowledged", after=after)
-        review_move(
-            actor=actor,
-            review=locked,
-            to_status=S.ACKNOWLEDGED,
-            on=acknowledged_on,
-            reason="Referral acknowledged",
+        _write(
+            actor,
+            locked,
+            {"acknowledged_on": acknowledged_on, "lead": actor},
+            step="acknowledged",
+            move=(S.ACKNOWLEDGED, acknowledged_on, "Referral acknowledged"),
         )
     return locked
 
@@ -518,21 +581,21 @@ def review_triage_notifiable(
     text = _required_text(
         reason, "reason", "Enter why the case is or is not notifiable to the Panel"
     )
-    with transaction.atomic():
-        locked = _lock(review, version)
-        _refuse_step(locked, Step.TRIAGE)
+    with _step(review, version, Step.TRIAGE) as locked:
         if not notifiable and child_looked_after and locked.harm_outcome == HarmOutcome.DIED:
             raise ServiceError(
                 f"The death of a looked-after child must be notified whether or not abuse or "
                 f"neglect is suspected: {locked.anonymised_name}'s case is notifiable",
                 "notifiable",
             )
-        before = audit.snapshot(locked, ["notifiable", "notifiable_reason"])
-        locked.notifiable = notifiable
-        locked.notifiable_reason = text
-        after = _save(locked, ["notifiable", "notifiable_reason"])
-        after["child_looked_after"] = child_looked_after
-        _record(actor, locked, step="notifiable or not", before=before, after=after)
+        _write(
+            actor,
+            locked,
+            {"notifiable": notifiable, "notifiable_reason": text},
+            step="notifiable or not",
+            before=["notifiable", "notifiable_reason"],
+            also={"child_looked_after": child_looked_after},
+        )
     return locked
 
 
@@ -585,35 +648,20 @@ def review_notify(
         _required_text(getattr(details, field), field, message)
     if details.abuse_category and details.abuse_category not in ABUSE_CATEGORIES:
         raise ServiceError("Select the category of abuse from the list", "abuse_category")
-    with transaction.atomic():
-        locked = _lock(review, version)
-        _refuse_step(locked, Step.NOTIFY)
-        _check_date(
-            locked,
-            notified_on,
-            field="notified_on",
-            label="The notification date",
-            after=[(locked.aware_on, "the local authority became aware")],
-        )
+    with _step(review, version, Step.NOTIFY, notified_on) as locked:
         fields = {k: v.strip() if isinstance(v, str) else v for k, v in asdict(details).items()}
         notification = IncidentNotification.objects.create(
             review=locked, submitted_on=notified_on, recorded_by=actor, **fields
         )
-        locked.notified_on = notified_on
-        after = _save(locked, ["notified_on"])
-        after.update(
-            audit.snapshot(
-                notification,
-                ["child_looked_after", "on_protection_plan", "abuse_category"],
-            )
-        )
-        _record(actor, locked, step="serious incident notified", after=after)
-        review_move(
-            actor=actor,
-            review=locked,
-            to_status=S.NOTIFIED,
-            on=notified_on,
-            reason="Serious incident notified to the national Panel",
+        _write(
+            actor,
+            locked,
+            {"notified_on": notified_on},
+            step="serious incident notified",
+            also=audit.snapshot(
+                notification, ["child_looked_after", "on_protection_plan", "abuse_category"]
+            ),
+            move=(S.NOTIFIED, notified_on, "Serious incident notified to the national Panel"),
         )
     return locked
 
@@ -623,24 +671,13 @@ def review_partners_told(
 ) -> CaseReview:
     """Record when the safeguarding partners were told of the serious incident."""
     _check_manager(actor, review)
-    with transaction.atomic():
-        locked = _lock(review, version)
-        _refuse_step(locked, Step.PARTNERS_TOLD)
-        _check_date(
-            locked,
-            told_on,
-            field="told_on",
-            label="The date the partners were told",
-            after=[(locked.aware_on, "the local authority became aware")],
-        )
-        before = audit.snapshot(locked, ["partners_told_on"])
-        locked.partners_told_on = told_on
-        _record(
+    with _step(review, version, Step.PARTNERS_TOLD, told_on) as locked:
+        _write(
             actor,
             locked,
+            {"partners_told_on": told_on},
             step="partners told",
-            before=before,
-            after=_save(locked, ["partners_told_on"]),
+            before=["partners_told_on"],
         )
     return locked
 
@@ -653,16 +690,7 @@ def review_rapid_review_sent(
 ) -> CaseReview:
     """The partners held the rapid review and sent it to the Panel (only after notifying)."""
     _check_manager(actor, review)
-    with transaction.atomic():
-        locked = _lock(review, version)
-        _refuse_step(locked, Step.RAPID_REVIEW)
-        _check_date(
-            locked,
-            meeting_on,
-            field="meeting_on",
-            label="The date of the rapid review meeting",
-            after=[(locked.aware_on, "the local authority became aware")],
-        )
+    with _step(review, version, Step.RAPID_REVIEW, meeting_on) as locked:
         _check_date(
             locked,
             sent_on,
@@ -670,16 +698,12 @@ def review_rapid_review_sent(
             label="The date the rapid review was sent",
             after=[(meeting_on, "the meeting"), (locked.notified_on, "the notification")],
         )
-        locked.rapid_review_meeting_on = meeting_on
-        locked.rapid_review_sent_on = sent_on
-        after = _save(locked, ["rapid_review_meeting_on", "rapid_review_sent_on"])
-        _record(actor, locked, step="rapid review sent", after=after)
-        review_move(
-            actor=actor,
-            review=locked,
-            to_status=S.RAPID_REVIEW_SENT,
-            on=sent_on,
-            reason="Rapid review sent to the national Panel",
+        _write(
+            actor,
+            locked,
+            {"rapid_review_meeting_on": meeting_on, "rapid_review_sent_on": sent_on},
+            step="rapid review sent",
+            move=(S.RAPID_REVIEW_SENT, sent_on, "Rapid review sent to the national Panel"),
         )
     return locked
 
@@ -698,9 +722,7 @@ def review_decide(
     if decision not in ReviewDecision.values:
         raise ServiceError("Select the decision", "decision")
     text = _required_text(reason, "reason", "Enter the reasons for the decision")
-    with transaction.atomic():
-        locked = _lock(review, version)
-        _refuse_step(locked, Step.DECIDE)
+    with _step(review, version, Step.DECIDE) as locked:
         notified = locked.notified_on is not None
         if not notified and decision in {ReviewDecision.LCSPR, ReviewDecision.NATIONAL}:
             raise ServiceError(
@@ -717,17 +739,12 @@ def review_decide(
         _check_date(
             locked, decided_on, field="decided_on", label="The decision date", after=after_step
         )
-        locked.decision = decision
-        locked.decision_reason = text
-        locked.decision_on = decided_on
-        after = _save(locked, ["decision", "decision_reason", "decision_on"])
-        _record(actor, locked, step="decision", after=after)
-        review_move(
-            actor=actor,
-            review=locked,
-            to_status=S.DECIDED,
-            on=decided_on,
-            reason=f"{ReviewDecision(decision).label}: {text}",
+        _write(
+            actor,
+            locked,
+            {"decision": decision, "decision_reason": text, "decision_on": decided_on},
+            step="decision",
+            move=(S.DECIDED, decided_on, f"{ReviewDecision(decision).label}: {text}"),
         )
     return locked
 
@@ -748,22 +765,18 @@ def review_panel_response(
     note = (note or "").strip()
     if response in {PanelResponse.QUERIES, PanelResponse.DISAGREES} and not note:
         raise ServiceError("Enter what the Panel queried or disagreed with", "note")
-    with transaction.atomic():
-        locked = _lock(review, version)
-        _refuse_step(locked, Step.PANEL_RESPONSE)
-        _check_date(
+    with _step(review, version, Step.PANEL_RESPONSE, responded_on) as locked:
+        _write(
+            actor,
             locked,
-            responded_on,
-            field="responded_on",
-            label="The date of the Panel's response",
-            after=[(locked.rapid_review_sent_on, "the rapid review was sent")],
+            {
+                "panel_response": response,
+                "panel_response_on": responded_on,
+                "panel_response_note": note,
+            },
+            step="Panel's response",
+            before=["panel_response", "panel_response_on"],
         )
-        before = audit.snapshot(locked, ["panel_response", "panel_response_on"])
-        locked.panel_response = response
-        locked.panel_response_on = responded_on
-        locked.panel_response_note = note
-        after = _save(locked, ["panel_response", "panel_response_on", "panel_response_note"])
-        _record(actor, locked, step="Panel's response", before=before, after=after)
     return locked
 
 
@@ -798,16 +811,7 @@ def review_commission(
     )
     if agreed_fee is not None and agreed_fee < 0:
         raise ServiceError("The agreed fee must be £0 or more", "agreed_fee")
-    with transaction.atomic():
-        locked = _lock(review, version)
-        _refuse_step(locked, Step.COMMISSION)
-        _check_date(
-            locked,
-            commissioned_on,
-            field="commissioned_on",
-            label="The date the review was commissioned",
-            after=[(locked.decision_on, "the decision")],
-        )
+    with _step(review, version, Step.COMMISSION, commissioned_on) as locked:
         if planned_completion_on is not None:
             _check_date(
                 locked,
@@ -867,20 +871,14 @@ def review_commissioning_notice(
 ) -> CaseReview:
     """The Panel, Ofsted and DfE were told of the LCSPR and its reviewer."""
     _check_manager(actor, review)
-    with transaction.atomic():
-        locked = _lock(review, version)
-        _refuse_step(locked, Step.COMMISSIONING_NOTICE)
-        _check_date(
+    with _step(review, version, Step.COMMISSIONING_NOTICE, sent_on) as locked:
+        _write(
+            actor,
             locked,
-            sent_on,
-            field="sent_on",
-            label="The date of the commissioning notice",
-            after=[(locked.decision_on, "the decision")],
+            {"commissioning_notice_sent_on": sent_on},
+            step="commissioning notice",
+            before=["commissioning_notice_sent_on"],
         )
-        before = audit.snapshot(locked, ["commissioning_notice_sent_on"])
-        locked.commissioning_notice_sent_on = sent_on
-        after = _save(locked, ["commissioning_notice_sent_on"])
-        _record(actor, locked, step="commissioning notice", before=before, after=after)
     return locked
 
 
@@ -901,16 +899,7 @@ def review_cost_add(
         raise ServiceError("The amount must be more than £0", "amount")
     if funded_by is not None and funded_by.partnership_id != review.partnership_id:
         raise ServiceError("Choose an agency in this partnership", "funded_by")
-    with transaction.atomic():
-        locked = _lock(review, version)
-        _refuse_step(locked, Step.COST)
-        _check_date(
-            locked,
-            incurred_on,
-            field="incurred_on",
-            label="The date of the cost",
-            after=[(locked.referred_on, "the referral")],
-        )
+    with _step(review, version, Step.COST, incurred_on) as locked:
         cost = ReviewCost.objects.create(
             review=locked,
             description=text,
@@ -946,9 +935,7 @@ def review_pause_start(
     if reason not in PauseReason.values:
         raise ServiceError("Select why the review is paused", "reason")
     text = _required_text(detail, "detail", "Enter what the review is waiting for")
-    with transaction.atomic():
-        locked = _lock(review, version)
-        _refuse_step(locked, Step.PAUSE)
+    with _step(review, version, Step.PAUSE) as locked:
         last_end = (
             ReviewPause.objects.filter(review=locked)
             .order_by("-ended_on")
@@ -980,9 +967,7 @@ def review_pause_end(
     *, actor: User, review: CaseReview, pause: ReviewPause, ended_on: dt.date, version: int
 ) -> ReviewPause:
     _check_manager(actor, review)
-    with transaction.atomic():
-        locked = _lock(review, version)
-        _refuse_step(locked, Step.PAUSE_END)
+    with _step(review, version, Step.PAUSE_END) as locked:
         current = ReviewPause.objects.select_for_update().filter(pk=pause.pk).first()
         if current is None or current.review_id != locked.pk or current.ended_on is not None:
             raise ServiceError("This pause has already ended")
@@ -1040,9 +1025,7 @@ def review_report_completed(
     publication date.
     """
     _check_manager(actor, review)
-    with transaction.atomic():
-        locked = _lock(review, version)
-        _refuse_step(locked, Step.REPORT)
+    with _step(review, version, Step.REPORT) as locked:
         commission = ReviewCommission.objects.filter(review=locked).first()
         _check_date(
             locked,
@@ -1116,16 +1099,7 @@ def review_publish(
     7 working days before."""
     _check_manager(actor, review)
     url = _check_url(publication_url)
-    with transaction.atomic():
-        locked = _lock(review, version)
-        _refuse_step(locked, Step.PUBLISH)
-        _check_date(
-            locked,
-            published_on,
-            field="published_on",
-            label="The publication date",
-            after=[(locked.report_completed_on, "the report was completed")],
-        )
+    with _step(review, version, Step.PUBLISH, published_on) as locked:
         if locked.decision == ReviewDecision.LCSPR:
             if locked.report_sent_to_panel_on is None:
                 raise ServiceError(
@@ -1137,11 +1111,13 @@ def review_publish(
             _check_notice_before_publication(
                 locked.report_sent_to_panel_on, published_on, "published_on"
             )
-        locked.published_on = published_on
-        locked.publication_url = url
-        after = _save(locked, ["published_on", "publication_url"])
-        _record(actor, locked, step="published", after=after)
-        review_move(actor=actor, review=locked, to_status=S.PUBLISHED, on=published_on, reason=url)
+        _write(
+            actor,
+            locked,
+            {"published_on": published_on, "publication_url": url},
+            step="published",
+            move=(S.PUBLISHED, published_on, url),
+        )
     return locked
 
 
@@ -1151,21 +1127,14 @@ def review_not_published(
     """A recorded decision not to publish, and why (nothing is hidden without a reason)."""
     _check_manager(actor, review)
     text = _required_text(reason, "reason", "Enter why the review will not be published")
-    with transaction.atomic():
-        locked = _lock(review, version)
-        _refuse_step(locked, Step.NOT_PUBLISHED)
-        _check_date(
+    with _step(review, version, Step.NOT_PUBLISHED, decided_on) as locked:
+        _write(
+            actor,
             locked,
-            decided_on,
-            field="decided_on",
-            label="The date of the decision not to publish",
-            after=[(locked.report_completed_on, "the report was completed")],
-        )
-        locked.not_published_reason = text
-        after = _save(locked, ["not_published_reason"])
-        _record(actor, locked, step="not published", after=after, reason=text)
-        review_move(
-            actor=actor, review=locked, to_status=S.NOT_PUBLISHED, on=decided_on, reason=text
+            {"not_published_reason": text},
+            step="not published",
+            reason=text,
+            move=(S.NOT_PUBLISHED, decided_on, text),
         )
     return locked
 
@@ -1178,21 +1147,16 @@ def review_close(
 ) -> CaseReview:
     """No further local review (or the Panel carries out a national one): the case is closed."""
     _check_manager(actor, review)
-    with transaction.atomic():
-        locked = _lock(review, version)
-        _refuse_step(locked, Step.CLOSE)
-        _check_date(
-            locked,
-            closed_on,
-            field="closed_on",
-            label="The closing date",
-            after=[(locked.decision_on, "the decision")],
-        )
+    with _step(review, version, Step.CLOSE, closed_on) as locked:
         text = (reason or "").strip() or ReviewDecision(locked.decision).label
-        locked.closed_on = closed_on
-        after = _save(locked, ["closed_on"])
-        _record(actor, locked, step="closed", after=after, reason=text)
-        review_move(actor=actor, review=locked, to_status=S.CLOSED, on=closed_on, reason=text)
+        _write(
+            actor,
+            locked,
+            {"closed_on": closed_on},
+            step="closed",
+            reason=text,
+            move=(S.CLOSED, closed_on, text),
+        )
     return locked
 
 
@@ -1202,21 +1166,15 @@ def review_withdraw(
     """Withdraw a referral or review, with the reason. Nothing is deleted."""
     _check_manager(actor, review)
     text = _required_text(reason, "reason", "Enter why the review is being withdrawn")
-    with transaction.atomic():
-        locked = _lock(review, version)
-        _refuse_step(locked, Step.WITHDRAW)
-        _check_date(
+    with _step(review, version, Step.WITHDRAW, withdrawn_on) as locked:
+        _write(
+            actor,
             locked,
-            withdrawn_on,
-            field="withdrawn_on",
-            label="The withdrawal date",
-            after=[(locked.referred_on, "the referral")],
+            {"withdrawn_on": withdrawn_on, "withdrawn_reason": text},
+            step="withdrawn",
+            reason=text,
+            move=(S.WITHDRAWN, withdrawn_on, text),
         )
-        locked.withdrawn_on = withdrawn_on
-        locked.withdrawn_reason = text
-        after = _save(locked, ["withdrawn_on", "withdrawn_reason"])
-        _record(actor, locked, step="withdrawn", after=after, reason=text)
-        review_move(actor=actor, review=locked, to_status=S.WITHDRAWN, on=withdrawn_on, reason=text)
     return locked
 
 
@@ -1263,9 +1221,7 @@ def redaction_term_add(
     if len(text) < 2:
         raise ServiceError("The word or name must be at least 2 characters", "term")
     put_instead = (replacement or "").strip() or "[redacted]"
-    with transaction.atomic():
-        locked = _lock(review, version)
-        _refuse_step(locked, Step.REDACTION)
+    with _step(review, version, Step.REDACTION) as locked:
         if RedactionTerm.objects.filter(review=locked, term__iexact=text).exists():
             raise ServiceError(f"'{text}' is already taken out of this review", "term")
         redaction = RedactionTerm.objects.create(

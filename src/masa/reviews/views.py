@@ -280,6 +280,9 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
 # ---------------------------------------------------------------- the steps
 
 
+SaveStep = Callable[[User, CaseReview, dict[str, Any]], object]
+
+
 def _step_page(
     request: HttpRequest,
     review_id: int,
@@ -287,7 +290,7 @@ def _step_page(
     step: Step,
     form_class: type[BaseForm],
     title: str,
-    save: Callable[[User, CaseReview, dict[str, Any]], object],
+    save: SaveStep,
     done: str,
     initial: dict[str, Any] | None = None,
     form_kwargs: dict[str, Any] | None = None,
@@ -328,43 +331,174 @@ def _dated(name: str) -> dict[str, Any]:
     return {name: _today()}
 
 
-@requires(Permission.MANAGE_CASE_REVIEWS)
-@require_http_methods(["GET", "POST"])
-def review_acknowledge(request: HttpRequest, review_id: int) -> HttpResponse:
-    return _step_page(
-        request,
-        review_id,
-        step=Step.ACKNOWLEDGE,
-        form_class=AcknowledgeForm,
-        title="Acknowledge the referral",
-        intro="You will lead the review and join its review group.",
-        initial=_dated("acknowledged_on"),
-        save=lambda user, review, d: services.review_acknowledge(
-            actor=user, review=review, acknowledged_on=d["acknowledged_on"], version=d["version"]
-        ),
-        done="referral acknowledged",
-    )
+def _service(
+    service: Callable[..., object], *fields: str, yes_no: tuple[str, ...] = ()
+) -> SaveStep:
+    """Save a step by calling its service with the form's fields of the same names (the yes/no
+    answers as booleans) and the version of the review the user saw."""
+
+    def save(user: User, review: CaseReview, d: dict[str, Any]) -> object:
+        values = {name: d[name] for name in fields} | {name: as_bool(d[name]) for name in yes_no}
+        return service(actor=user, review=review, version=d["version"], **values)
+
+    return save
 
 
-@requires(Permission.MANAGE_CASE_REVIEWS)
-@require_http_methods(["GET", "POST"])
-def review_triage(request: HttpRequest, review_id: int) -> HttpResponse:
-    return _step_page(
-        request,
-        review_id,
-        step=Step.TRIAGE,
-        form_class=TriageForm,
-        title="Is the case notifiable to the national Panel?",
-        save=lambda user, review, d: services.review_triage_notifiable(
-            actor=user,
-            review=review,
-            notifiable=as_bool(d["notifiable"]),
-            child_looked_after=as_bool(d["child_looked_after"]),
-            reason=d["reason"],
-            version=d["version"],
-        ),
-        done="notifiable or not recorded",
-    )
+def _step_view(
+    step: Step,
+    form_class: type[BaseForm],
+    title: str,
+    save: SaveStep,
+    done: str,
+    *,
+    dated: str = "",
+    intro: str = "",
+) -> Callable[..., HttpResponse]:
+    """The page of a step that needs nothing but its form: ``review_<step>``, with ``dated``
+    (the step's date field) starting at today."""
+
+    def view(request: HttpRequest, review_id: int) -> HttpResponse:
+        return _step_page(
+            request,
+            review_id,
+            step=step,
+            form_class=form_class,
+            title=title,
+            save=save,
+            done=done,
+            initial=_dated(dated) if dated else None,
+            intro=intro,
+        )
+
+    view.__name__ = view.__qualname__ = f"review_{step.value}"
+    return requires(Permission.MANAGE_CASE_REVIEWS)(require_http_methods(["GET", "POST"])(view))
+
+
+review_acknowledge = _step_view(
+    Step.ACKNOWLEDGE,
+    AcknowledgeForm,
+    "Acknowledge the referral",
+    _service(services.review_acknowledge, "acknowledged_on"),
+    "referral acknowledged",
+    dated="acknowledged_on",
+    intro="You will lead the review and join its review group.",
+)
+review_triage = _step_view(
+    Step.TRIAGE,
+    TriageForm,
+    "Is the case notifiable to the national Panel?",
+    _service(
+        services.review_triage_notifiable,
+        "reason",
+        yes_no=("notifiable", "child_looked_after"),
+    ),
+    "notifiable or not recorded",
+)
+review_partners_told = _step_view(
+    Step.PARTNERS_TOLD,
+    PartnersToldForm,
+    "When were the safeguarding partners told?",
+    _service(services.review_partners_told, "told_on"),
+    "date the partners were told recorded",
+    dated="told_on",
+)
+review_rapid_review = _step_view(
+    Step.RAPID_REVIEW,
+    RapidReviewForm,
+    "Record the rapid review",
+    _service(services.review_rapid_review_sent, "meeting_on", "sent_on"),
+    "rapid review recorded as sent to the Panel",
+    dated="sent_on",
+)
+review_decide = _step_view(
+    Step.DECIDE,
+    DecideForm,
+    "Record the decision",
+    _service(services.review_decide, "decision", "reason", "decided_on"),
+    "decision recorded",
+    dated="decided_on",
+)
+review_panel_response = _step_view(
+    Step.PANEL_RESPONSE,
+    PanelResponseForm,
+    "Record the national Panel's response",
+    _service(services.review_panel_response, "response", "responded_on", "note"),
+    "the Panel's response recorded",
+    dated="responded_on",
+)
+review_commission = _step_view(
+    Step.COMMISSION,
+    CommissionForm,
+    "Commission the review",
+    _service(
+        services.review_commission,
+        "reviewer_name",
+        "reviewer_organisation",
+        "commissioned_on",
+        "terms_of_reference",
+        "methodology",
+        "family_involvement",
+        "practitioner_involvement",
+        "agreed_fee",
+        "planned_completion_on",
+        "commissioning_notice_sent_on",
+    ),
+    "review commissioned",
+    dated="commissioned_on",
+)
+review_commissioning_notice = _step_view(
+    Step.COMMISSIONING_NOTICE,
+    CommissioningNoticeForm,
+    "When were the Panel, Ofsted and DfE told of the review?",
+    _service(services.review_commissioning_notice, "sent_on"),
+    "commissioning notice recorded",
+    dated="sent_on",
+    intro="Once a local child safeguarding practice review is decided, the Panel, Ofsted and "
+    "the DfE are told of it and of the reviewer's name.",
+)
+review_pause = _step_view(
+    Step.PAUSE,
+    PauseForm,
+    "Pause the review",
+    _service(services.review_pause_start, "reason", "detail", "started_on"),
+    "review paused",
+    dated="started_on",
+    intro="While the review is paused (for example for a criminal trial or an inquest), the "
+    "6 months to complete and publish it stop counting.",
+)
+review_publish = _step_view(
+    Step.PUBLISH,
+    PublishForm,
+    "Record publication",
+    _service(services.review_publish, "published_on", "publication_url"),
+    "publication recorded",
+    dated="published_on",
+)
+review_not_published = _step_view(
+    Step.NOT_PUBLISHED,
+    NotPublishedForm,
+    "Record a decision not to publish",
+    _service(services.review_not_published, "reason", "decided_on"),
+    "decision not to publish recorded",
+    dated="decided_on",
+)
+review_close = _step_view(
+    Step.CLOSE,
+    CloseForm,
+    "Close the case: no further local review",
+    _service(services.review_close, "closed_on", "reason"),
+    "case closed",
+    dated="closed_on",
+)
+review_withdraw = _step_view(
+    Step.WITHDRAW,
+    WithdrawForm,
+    "Withdraw the review",
+    _service(services.review_withdraw, "withdrawn_on", "reason"),
+    "review withdrawn",
+    dated="withdrawn_on",
+    intro="Nothing is deleted: the review stays on record as withdrawn, with the reason.",
+)
 
 
 def _notify(user: User, review: CaseReview, d: dict[str, Any]) -> CaseReview:
@@ -411,136 +545,6 @@ def review_notify(request: HttpRequest, review_id: int) -> HttpResponse:
     )
 
 
-@requires(Permission.MANAGE_CASE_REVIEWS)
-@require_http_methods(["GET", "POST"])
-def review_partners_told(request: HttpRequest, review_id: int) -> HttpResponse:
-    return _step_page(
-        request,
-        review_id,
-        step=Step.PARTNERS_TOLD,
-        form_class=PartnersToldForm,
-        title="When were the safeguarding partners told?",
-        initial=_dated("told_on"),
-        save=lambda user, review, d: services.review_partners_told(
-            actor=user, review=review, told_on=d["told_on"], version=d["version"]
-        ),
-        done="date the partners were told recorded",
-    )
-
-
-@requires(Permission.MANAGE_CASE_REVIEWS)
-@require_http_methods(["GET", "POST"])
-def review_rapid_review(request: HttpRequest, review_id: int) -> HttpResponse:
-    return _step_page(
-        request,
-        review_id,
-        step=Step.RAPID_REVIEW,
-        form_class=RapidReviewForm,
-        title="Record the rapid review",
-        initial=_dated("sent_on"),
-        save=lambda user, review, d: services.review_rapid_review_sent(
-            actor=user,
-            review=review,
-            meeting_on=d["meeting_on"],
-            sent_on=d["sent_on"],
-            version=d["version"],
-        ),
-        done="rapid review recorded as sent to the Panel",
-    )
-
-
-@requires(Permission.MANAGE_CASE_REVIEWS)
-@require_http_methods(["GET", "POST"])
-def review_decide(request: HttpRequest, review_id: int) -> HttpResponse:
-    return _step_page(
-        request,
-        review_id,
-        step=Step.DECIDE,
-        form_class=DecideForm,
-        title="Record the decision",
-        initial=_dated("decided_on"),
-        save=lambda user, review, d: services.review_decide(
-            actor=user,
-            review=review,
-            decision=d["decision"],
-            reason=d["reason"],
-            decided_on=d["decided_on"],
-            version=d["version"],
-        ),
-        done="decision recorded",
-    )
-
-
-@requires(Permission.MANAGE_CASE_REVIEWS)
-@require_http_methods(["GET", "POST"])
-def review_panel_response(request: HttpRequest, review_id: int) -> HttpResponse:
-    return _step_page(
-        request,
-        review_id,
-        step=Step.PANEL_RESPONSE,
-        form_class=PanelResponseForm,
-        title="Record the national Panel's response",
-        initial=_dated("responded_on"),
-        save=lambda user, review, d: services.review_panel_response(
-            actor=user,
-            review=review,
-            response=d["response"],
-            responded_on=d["responded_on"],
-            note=d["note"],
-            version=d["version"],
-        ),
-        done="the Panel's response recorded",
-    )
-
-
-@requires(Permission.MANAGE_CASE_REVIEWS)
-@require_http_methods(["GET", "POST"])
-def review_commission(request: HttpRequest, review_id: int) -> HttpResponse:
-    return _step_page(
-        request,
-        review_id,
-        step=Step.COMMISSION,
-        form_class=CommissionForm,
-        title="Commission the review",
-        initial=_dated("commissioned_on"),
-        save=lambda user, review, d: services.review_commission(
-            actor=user,
-            review=review,
-            reviewer_name=d["reviewer_name"],
-            reviewer_organisation=d["reviewer_organisation"],
-            commissioned_on=d["commissioned_on"],
-            terms_of_reference=d["terms_of_reference"],
-            methodology=d["methodology"],
-            family_involvement=d["family_involvement"],
-            practitioner_involvement=d["practitioner_involvement"],
-            agreed_fee=d["agreed_fee"],
-            planned_completion_on=d["planned_completion_on"],
-            commissioning_notice_sent_on=d["commissioning_notice_sent_on"],
-            version=d["version"],
-        ),
-        done="review commissioned",
-    )
-
-
-@requires(Permission.MANAGE_CASE_REVIEWS)
-@require_http_methods(["GET", "POST"])
-def review_commissioning_notice(request: HttpRequest, review_id: int) -> HttpResponse:
-    return _step_page(
-        request,
-        review_id,
-        step=Step.COMMISSIONING_NOTICE,
-        form_class=CommissioningNoticeForm,
-        title="When were the Panel, Ofsted and DfE told of the review?",
-        intro="Once a local child safeguarding practice review is decided, the Panel, Ofsted and "
-        "the DfE are told of it and of the reviewer's name.",
-        initial=_dated("sent_on"),
-        save=lambda user, review, d: services.review_commissioning_notice(
-            actor=user, review=review, sent_on=d["sent_on"], version=d["version"]
-        ),
-        done="commissioning notice recorded",
-    )
-
-
 def _agency_choices(user: User) -> list[tuple[str, str]]:
     agencies = Agency.objects.filter(partnership_id=user.partnership_id).order_by("name")
     return [(str(a.pk), a.name) for a in agencies]
@@ -579,30 +583,6 @@ def review_cost_add(request: HttpRequest, review_id: int) -> HttpResponse:
         initial=_dated("incurred_on"),
         save=add,
         done="cost added",
-    )
-
-
-@requires(Permission.MANAGE_CASE_REVIEWS)
-@require_http_methods(["GET", "POST"])
-def review_pause(request: HttpRequest, review_id: int) -> HttpResponse:
-    return _step_page(
-        request,
-        review_id,
-        step=Step.PAUSE,
-        form_class=PauseForm,
-        title="Pause the review",
-        intro="While the review is paused (for example for a criminal trial or an inquest), the "
-        "6 months to complete and publish it stop counting.",
-        initial=_dated("started_on"),
-        save=lambda user, review, d: services.review_pause_start(
-            actor=user,
-            review=review,
-            reason=d["reason"],
-            detail=d["detail"],
-            started_on=d["started_on"],
-            version=d["version"],
-        ),
-        done="review paused",
     )
 
 
@@ -654,91 +634,6 @@ def review_report(request: HttpRequest, review_id: int) -> HttpResponse:
             version=d["version"],
         ),
         done="final report recorded",
-    )
-
-
-@requires(Permission.MANAGE_CASE_REVIEWS)
-@require_http_methods(["GET", "POST"])
-def review_publish(request: HttpRequest, review_id: int) -> HttpResponse:
-    return _step_page(
-        request,
-        review_id,
-        step=Step.PUBLISH,
-        form_class=PublishForm,
-        title="Record publication",
-        initial=_dated("published_on"),
-        save=lambda user, review, d: services.review_publish(
-            actor=user,
-            review=review,
-            published_on=d["published_on"],
-            publication_url=d["publication_url"],
-            version=d["version"],
-        ),
-        done="publication recorded",
-    )
-
-
-@requires(Permission.MANAGE_CASE_REVIEWS)
-@require_http_methods(["GET", "POST"])
-def review_not_published(request: HttpRequest, review_id: int) -> HttpResponse:
-    return _step_page(
-        request,
-        review_id,
-        step=Step.NOT_PUBLISHED,
-        form_class=NotPublishedForm,
-        title="Record a decision not to publish",
-        initial=_dated("decided_on"),
-        save=lambda user, review, d: services.review_not_published(
-            actor=user,
-            review=review,
-            reason=d["reason"],
-            decided_on=d["decided_on"],
-            version=d["version"],
-        ),
-        done="decision not to publish recorded",
-    )
-
-
-@requires(Permission.MANAGE_CASE_REVIEWS)
-@require_http_methods(["GET", "POST"])
-def review_close(request: HttpRequest, review_id: int) -> HttpResponse:
-    return _step_page(
-        request,
-        review_id,
-        step=Step.CLOSE,
-        form_class=CloseForm,
-        title="Close the case: no further local review",
-        initial=_dated("closed_on"),
-        save=lambda user, review, d: services.review_close(
-            actor=user,
-            review=review,
-            closed_on=d["closed_on"],
-            reason=d["reason"],
-            version=d["version"],
-        ),
-        done="case closed",
-    )
-
-
-@requires(Permission.MANAGE_CASE_REVIEWS)
-@require_http_methods(["GET", "POST"])
-def review_withdraw(request: HttpRequest, review_id: int) -> HttpResponse:
-    return _step_page(
-        request,
-        review_id,
-        step=Step.WITHDRAW,
-        form_class=WithdrawForm,
-        title="Withdraw the review",
-        intro="Nothing is deleted: the review stays on record as withdrawn, with the reason.",
-        initial=_dated("withdrawn_on"),
-        save=lambda user, review, d: services.review_withdraw(
-            actor=user,
-            review=review,
-            withdrawn_on=d["withdrawn_on"],
-            reason=d["reason"],
-            version=d["version"],
-        ),
-        done="review withdrawn",
     )
 
 
