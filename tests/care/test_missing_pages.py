@@ -328,7 +328,10 @@ def test_the_patterns_page_shows_shared_associates_to_those_who_may_see_them(
     assert "Dean, 24 Kira Holt , Jay Moss 2" in worker
     assert "Kai" not in worker
     assert "Park 2 1" in worker  # last seen: 2 episodes, 1 child
-    assert AuditEvent.objects.filter(object_type="missing_patterns").count() == 1
+    viewed = AuditEvent.objects.filter(object_type="missing_patterns")
+    shown = {world.child.pk, world.la_only_child.pk}
+    assert set(viewed.values_list("child_id", flat=True)) == shown
+    assert all("with associates" in e.object_label for e in viewed)
 
 
 def test_the_patterns_page_hides_associates_from_people_without_exploitation_access(
@@ -341,7 +344,10 @@ def test_the_patterns_page_hides_associates_from_people_without_exploitation_acc
     assert "Kira Holt" in school
     assert "Dean, 24" not in school
     assert "shown only to people with access to exploitation information" in school
-    assert not AuditEvent.objects.filter(object_type="missing_patterns").exists()
+    # Every child named on the page is in that child's access report, associates or not.
+    viewed = AuditEvent.objects.filter(object_type="missing_patterns")
+    assert list(viewed.values_list("child_id", flat=True)) == [world.child.pk]
+    assert "without associates" in viewed.get().object_label
 
 
 def test_the_patterns_page_filters_by_the_period_chosen(

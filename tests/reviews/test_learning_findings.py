@@ -242,3 +242,42 @@ def test_the_page_counts_the_actions_a_recommendation_led_to(
 
     page = client_for("independent_scrutineer").get(f"/reviews/{review.pk}/findings/")
     assert "1 action on the actions tracker" in page.content.decode()
+
+
+def test_a_manager_outside_the_review_group_cannot_overwrite_the_wording_with_redacted_text(
+    world: World,
+) -> None:
+    """The business manager who is not in the group sees "Child K" in place of the name: saving
+    that text unchanged keeps the group's wording; changing it is refused."""
+    review = make_review(
+        world, anonymised_name="Child N", members={"team_manager": "agency_representative"}
+    )
+    manager = world.users["business_manager"]
+    finding = finding_add(
+        actor=manager, review=review, title="Missed signs", detail="Kira was seen at school."
+    )
+    redacted = "Child N was seen at school."
+
+    finding_update(
+        actor=manager,
+        finding=finding,
+        title="Missed signs",
+        detail=redacted,
+        themes=[],
+        version=finding.version,
+    )
+    finding.refresh_from_db()
+    assert finding.detail == "Kira was seen at school."
+
+    with pytest.raises(ServiceError) as refused:
+        finding_update(
+            actor=manager,
+            finding=finding,
+            title="Missed signs",
+            detail="Child N was not seen.",
+            themes=[],
+            version=finding.version,
+        )
+    assert "Only Child N's review group can change this wording" in refused.value.message
+    finding.refresh_from_db()
+    assert finding.detail == "Kira was seen at school."

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -126,14 +127,18 @@ def missing_patterns(request: HttpRequest) -> HttpResponse:
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     found = selectors.patterns_across(user, start=start, end=end)
     see_exploitation = _see_exploitation(request)
-    if see_exploitation:
-        audit.record(
-            actor=user,
-            action=AuditAction.VIEW,
-            object_type="missing_patterns",
-            object_label="Missing episode patterns across children, with associates",
-            reason=f"{start.isoformat()} to {end.isoformat()}",
-        )
+    # The page names every child in scope who went missing: each child's access report lists it.
+    what = "with associates" if see_exploitation else "without associates"
+    with transaction.atomic():
+        for child in found.children.values():
+            audit.record(
+                actor=user,
+                action=AuditAction.VIEW,
+                object_type="missing_patterns",
+                object_label=f"Missing episode patterns across children, {what}: {child}",
+                child_id=child.pk,
+                reason=f"{start.isoformat()} to {end.isoformat()}",
+            )
     return page(
         request,
         "care/missing/patterns.html",

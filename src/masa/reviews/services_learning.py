@@ -24,7 +24,7 @@ from masa.core.services import ServiceError
 from masa.journey.services import check_version
 
 from . import briefing as briefing_text
-from .confidentiality import names_to_redact, redact
+from .confidentiality import names_to_redact, redact, sees_names
 from .models import (
     Briefing,
     CaseReview,
@@ -357,6 +357,21 @@ def finding_add(
     return finding
 
 
+def _keep_wording_hidden_from(actor: User, review: CaseReview, stored: str, sent: str) -> str:
+    """Someone outside the review group edits text they saw with names taken out: unchanged,
+    the stored wording (with the names) is kept; changed, it is refused, because saving the
+    redacted words would lose what the review group wrote."""
+    if sees_names(actor, review):
+        return sent
+    if sent.strip() == redact(stored, names_to_redact(review)).strip():
+        return stored
+    raise ServiceError(
+        f"Only {review.anonymised_name}'s review group can change this wording: you see it with "
+        "names taken out, and saving it would lose them. You can still change the themes.",
+        "detail",
+    )
+
+
 def finding_update(
     *,
     actor: User,
@@ -371,6 +386,8 @@ def finding_update(
     _check_open(review)
     if finding.withdrawn_reason:
         raise ServiceError(f"Finding {finding.number} was withdrawn: it cannot be changed")
+    title = _keep_wording_hidden_from(actor, review, finding.title, title)
+    detail = _keep_wording_hidden_from(actor, review, finding.detail, detail)
     title, detail = _clean_finding(title, detail)
     already = set(finding.themes.values_list("pk", flat=True))
     chosen = _check_themes(review.partnership_id, themes, already=already, field="themes")
@@ -506,6 +523,7 @@ def recommendation_update(
         raise ServiceError(
             f"Recommendation {recommendation.number} was withdrawn: it cannot be changed"
         )
+    text = _keep_wording_hidden_from(actor, review, recommendation.text, text)
     text, chosen_agencies = _check_recommendation(
         review, text, finding, agencies, current_finding_id=recommendation.finding_id
     )
