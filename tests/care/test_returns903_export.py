@@ -183,3 +183,22 @@ def test_the_export_is_set_based_whatever_the_number_of_children(world: World) -
     with CaptureQueriesContext(connection) as many:
         assert len(tables_for_year(world.partnership.pk, 2025).children) == 16
     assert len(many.captured_queries) == len(few.captured_queries) <= 15
+
+
+def test_previous_permanence_is_returned_only_in_the_year_care_started(world: World) -> None:
+    """DfE rule 634: previous permanence belongs to the return of the year the child started to
+    be looked after, not to every later year they are in care."""
+    from masa.care.models import PreviousPermanence
+    from tests.factories import ChildFactory
+
+    child = ChildFactory(
+        partnership=world.partnership, owning_team=world.la_team, date_of_birth=dt.date(2015, 3, 1)
+    )
+    episode(child, dt.date(2024, 9, 2))
+    PreviousPermanence.objects.create(child=child, kind="P1", la="359", made_on=dt.date(2019, 5, 1))
+
+    started = tables_for_year(world.partnership.pk, 2025)  # 2024/25: care started in the year
+    later = tables_for_year(world.partnership.pk, 2026)  # 2025/26: still in care
+
+    assert [r["PREV_PERM"] for r in started.as_dicts("PrevPerm")] == ["P1"]
+    assert later.as_dicts("PrevPerm") == []

@@ -180,9 +180,7 @@ def as_at_year_end(tables: Tables903, year: int) -> Tables903:
 # Findings the demo cannot avoid, and why (reported to the lead):
 # - 442: the 903 wants UN1-UN5 for a child without a UPN; the people domain leaves under-fives'
 #   UPN blank and its tests require every UPN held to be a real one.
-# - 634: the export lists previous permanence every year a child is in care, where the DfE wants
-#   it only in the year the period of care started.
-KNOWN = {"442", "634"}
+KNOWN = {"442"}
 
 
 def test_the_demo_return_passes_the_dfe_rules_for_each_year(demo: None) -> None:

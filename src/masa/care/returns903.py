@@ -435,13 +435,18 @@ def tables_for_year(
         .values_list("pk", "child_id", "decided_on", "ceased_on", "reason_ceased")
         if values[1] in looked_after
     ]
+    # Previous permanence is returned for a child who started to be looked after in the year
+    # (their latest episode began on or after 1 April); DfE rule 634 refuses it otherwise.
+    latest_start: dict[int, dt.date] = {}
+    for e in episodes:
+        latest_start[e.child_id] = max(e.started_on, latest_start.get(e.child_id, e.started_on))
     permanence: dict[int, tuple[Any, ...]] = {}
     for values in (
         scope(PreviousPermanence.objects.all())
         .order_by("child_id", "pk")
         .values_list("pk", "child_id", "kind", "la", "made_on", "made_on_text")
     ):
-        if values[1] in looked_after:
+        if values[1] in latest_start and latest_start[values[1]] >= start:
             permanence[values[1]] = values
     workers = []
     if "SWEpisodes" in spec.tables:
