@@ -15,6 +15,7 @@ from masa.core import audit
 from masa.core.access import requires
 from masa.core.models import Agency, AuditAction, User
 from masa.core.permissions import Permission
+from masa.core.presenters import safe_cell
 from masa.core.services import ServiceError
 from masa.core.views import page, save_form, user_of
 from masa.reviews.confidentiality import names_to_redact, redact, reviews_visible_to
@@ -126,15 +127,6 @@ def action_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
 CSV_HEADER = [
     "Action ID",
     "Action",
@@ -172,7 +164,7 @@ def action_list_csv(request: HttpRequest) -> HttpResponse:
         priority = action.priority
         writer.writerow(
             [
-                csv_cell(value)
+                safe_cell(value)
                 for value in (
                     action.pk,
                     action.title,

@@ -35,3 +35,13 @@ def parse_masa_id(raw: str) -> int | None:
     text = raw.strip().upper()
     digits = text[1:] if text.startswith("C") else text
     return int(digits) if digits.isdigit() else None
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    """A value for a CSV or spreadsheet cell that no spreadsheet will run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -26,7 +26,7 @@ from masa.core.calendar import (
     compute_clock,
 )
 from masa.core.models import AgencyKind, AuditAction, AuditEvent, User
-from masa.core.presenters import govuk_date, govuk_datetime
+from masa.core.presenters import govuk_date, govuk_datetime, safe_cell
 from masa.people.models import Child
 
 from .models import ChronologyEntry, EventType, Significance
@@ -205,13 +205,6 @@ CSV_HEADER = [
     "Recorded late",
     "Recorded by",
 ]
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def csv_rows(lines: Iterable[ChronologyLine]) -> Iterator[list[str]]:

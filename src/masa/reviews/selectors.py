@@ -314,7 +314,7 @@ CSV_HEADER = [
 
 def csv_rows(rows: Iterable[ReviewRow]) -> Iterable[list[str]]:
     """The review list as a spreadsheet: anonymised names only, whoever downloads it."""
-    from masa.journey.chronology import safe_cell
+    from masa.core.presenters import safe_cell
 
     yield CSV_HEADER
     for row in rows:

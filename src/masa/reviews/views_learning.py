@@ -23,9 +23,10 @@ from masa.core.access import requires
 from masa.core.charts import ChartData, Series, bar_figure
 from masa.core.models import Agency, User
 from masa.core.permissions import Permission
+from masa.core.presenters import safe_cell
 from masa.core.services import ServiceError
 from masa.core.views import page, posted_id, save_form, user_of
-from masa.journey.chronology import generated_line, safe_cell
+from masa.journey.chronology import generated_line
 
 from . import briefing as briefing_text
 from . import selectors_learning as selectors
